@@ -1,0 +1,32 @@
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+from django.db import migrations
+
+from accounts.roles import ensure_role_groups, grant_marketing
+
+
+def create_role_groups(apps, schema_editor):
+    # Permissions are normally created after all migrations; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_contenttypes(app_config, verbosity=0, apps=apps)
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    ensure_role_groups(apps)
+    home = apps.get_model("wagtailcore", "Page").objects.filter(depth=2).first()
+    if home is not None:
+        grant_marketing(apps, home_page=home)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("wagtailadmin", "0006_formstate"),
+        ("wagtailcore", "0001_initial"),
+        ("wagtail_localize", "0016_rename_page_revision_translationlog_revision"),
+        ("wagtailimages", "0027_image_description"),
+        ("event_pages", "0002_home_page_and_locales"),
+    ]
+
+    operations = [migrations.RunPython(create_role_groups, migrations.RunPython.noop)]

@@ -1,0 +1,130 @@
+"""Roles are Django groups with Wagtail permissions.
+
+`ensure_role_groups` creates the five role groups (idempotent; run by a data
+migration and by seed_demo). `grant_organization` gives one organization's
+organizer group page permissions on that organization's subtree only, plus an
+image collection of its own: Wagtail's page permissions, not hand-written
+tenancy filters, keep organizers apart.
+"""
+
+ORGANIZER = "Organizer"
+SUPPORT = "Support"
+FULFILMENT = "Fulfilment"
+MARKETING = "Marketing"
+PLATFORM_ADMIN = "Platform admin"
+ROLE_NAMES = [ORGANIZER, SUPPORT, FULFILMENT, MARKETING, PLATFORM_ADMIN]
+
+ORGANIZER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+MARKETING_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
+
+# app_label.codename granted to each role group (model permissions).
+ROLE_PERMISSIONS = {
+    ORGANIZER: [
+        "wagtailadmin.access_admin",
+        "event_pages.view_venue",
+        "event_pages.add_venue",
+        "event_pages.change_venue",
+        "event_pages.view_category",
+    ],
+    SUPPORT: ["wagtailadmin.access_admin"],
+    FULFILMENT: ["wagtailadmin.access_admin"],
+    MARKETING: [
+        "wagtailadmin.access_admin",
+        "wagtail_localize.submit_translation",
+        "event_pages.view_venue",
+        "event_pages.change_venue",
+        "event_pages.view_category",
+        "event_pages.add_category",
+        "event_pages.change_category",
+    ],
+    PLATFORM_ADMIN: [
+        "wagtailadmin.access_admin",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.delete_user",
+        "auth.add_group",
+        "auth.change_group",
+        "auth.delete_group",
+        "wagtailcore.add_site",
+        "wagtailcore.change_site",
+        "wagtailcore.add_locale",
+        "wagtailcore.change_locale",
+        "event_pages.add_venue",
+        "event_pages.change_venue",
+        "event_pages.delete_venue",
+        "event_pages.add_category",
+        "event_pages.change_category",
+        "event_pages.delete_category",
+    ],
+}
+
+
+def _permission(apps, dotted: str):
+    Permission = apps.get_model("auth", "Permission")
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def ensure_role_groups(apps) -> dict:
+    """Create the role groups with their model permissions; returns {name: group}."""
+    Group = apps.get_model("auth", "Group")
+    groups = {}
+    for name in ROLE_NAMES:
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(*[_permission(apps, p) for p in ROLE_PERMISSIONS[name]])
+        groups[name] = group
+    return groups
+
+
+def _grant_pages(apps, group, page, codenames):
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    for codename in codenames:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=_permission(apps, f"wagtailcore.{codename}")
+        )
+
+
+def _grant_collection(apps, group, collection):
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    for codename in IMAGE_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group,
+            collection=collection,
+            permission=_permission(apps, f"wagtailimages.{codename}"),
+        )
+
+
+def grant_marketing(apps, *, home_page) -> None:
+    """Marketing edits and translates pages under the home page and uses all images."""
+    group = apps.get_model("auth", "Group").objects.get(name=MARKETING)
+    root_collection = apps.get_model("wagtailcore", "Collection").objects.get(depth=1)
+    _grant_pages(apps, group, home_page, MARKETING_PAGE_PERMISSIONS)
+    _grant_collection(apps, group, root_collection)
+
+
+def organization_group_name(index_page) -> str:
+    return f"{ORGANIZER}: {index_page.title}"[:150]
+
+
+def grant_organization(index_page):
+    """The organizer group of one organization: its subtree and its image collection."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from wagtail.models import Collection
+
+    group, _created = Group.objects.get_or_create(name=organization_group_name(index_page))
+    _grant_pages(apps, group, index_page, ORGANIZER_PAGE_PERMISSIONS)
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=index_page.title).first()
+    if collection is None:
+        collection = root.add_child(name=index_page.title)
+    _grant_collection(apps, group, collection)
+    return group
+
+
+def make_organizer(user, index_page) -> None:
+    """Put a user in the Organizer role for one organization."""
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name=ORGANIZER), grant_organization(index_page))

@@ -1,0 +1,375 @@
+"""Event pages: the organization index, the event page and its ticket tiers.
+
+An organization is an EventIndexPage subtree; page permissions on that subtree
+keep organizers apart. Inventory is keyed to the locale-independent
+`translation_key` of the event and its tiers, so a translated event is the
+same event (see commerce.models).
+"""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from bilten.money import CURRENCIES, MoneyMinorField, format_money
+from event_pages.blocks import EventBodyBlock
+from event_pages.forms import EventPageForm
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+EVENTS_PER_PAGE = 12
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in TIME_ZONES:
+        raise ValidationError(
+            _("%(value)s is not an IANA time zone (for example Europe/Berlin)."),
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
+class Category(TranslatableMixin, models.Model):
+    """A kind of event (Concerts, Conferences, ...), chosen on each event."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Venue(TranslatableMixin, ClusterableModel):
+    """A place where events happen."""
+
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=80)
+    country = models.CharField(_("country"), max_length=80)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("postal_code"), FieldPanel("city")]),
+                FieldPanel("country"),
+            ],
+            heading=_("Address"),
+        ),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("Map")),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("city")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("venue")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="venue_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="venue_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}"
+
+    @property
+    def one_line_address(self) -> str:
+        parts = [self.address, f"{self.postal_code} {self.city}".strip(), self.country]
+        return ", ".join(p for p in parts if p)
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The site root: featured and upcoming events; /events/ lists them all."""
+
+    hero_heading = models.CharField(max_length=120, default="Find your next night out")
+    hero_text = models.CharField(max_length=300, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("hero_heading"), FieldPanel("hero_text")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["event_pages.EventIndexPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    @path("")
+    def home(self, request):
+        from event_pages.selectors import featured_events, upcoming_events
+
+        return self.render(
+            request,
+            context_overrides={
+                "featured": featured_events(limit=3),
+                "upcoming": upcoming_events()[:9],
+            },
+        )
+
+    @path("events/", name="events")
+    def events(self, request):
+        from event_pages.selectors import upcoming_events
+
+        page = Paginator(upcoming_events(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+        return self.render(
+            request,
+            template="event_pages/event_list.html",
+            context_overrides={"events_page": page, "list_title": _("Upcoming events")},
+        )
+
+
+class EventIndexPage(Page):
+    """One organization: its profile and its events (the organizer's subtree)."""
+
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    about = RichTextField(blank=True, features=["bold", "italic", "link"])
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("logo"),
+        FieldPanel("about"),
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("website")],
+            heading=_("Contact"),
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("about")]
+    parent_page_types = ["event_pages.HomePage"]
+    subpage_types = ["event_pages.EventPage"]
+    override_translatable_fields = [SynchronizedField("logo")]
+
+    class Meta:
+        verbose_name = _("organization")
+
+    @property
+    def organization_name(self) -> str:
+        return self.title
+
+    def get_context(self, request, *args, **kwargs):
+        from event_pages.selectors import upcoming_events
+
+        context = super().get_context(request, *args, **kwargs)
+        events = upcoming_events(organization=self)
+        context["events_page"] = Paginator(events, EVENTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        return context
+
+
+class EventPage(Page):
+    """An event with its content, date, venue, capacity X and ticket tiers."""
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = StreamField(EventBodyBlock(), blank=True, verbose_name=_("content"))
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Berlin",
+        choices=[(tz, tz) for tz in TIME_ZONES],
+        validators=[validate_time_zone],
+        help_text=_("Dates are shown to attendees in this time zone."),
+    )
+    total_capacity = models.PositiveIntegerField(
+        _("total capacity (X)"),
+        null=True,
+        blank=True,
+        help_text=_("The most tickets that can be sold across all tiers. Required to publish."),
+    )
+    featured = models.BooleanField(_("feature on the home page"), default=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                FieldPanel("time_zone"),
+            ],
+            heading=_("When"),
+        ),
+        MultiFieldPanel([FieldPanel("venue"), FieldPanel("category")], heading=_("Where and what")),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("total_capacity"),
+                InlinePanel("tiers", label=_("Ticket tier"), heading=_("Ticket tiers")),
+            ],
+            heading=_("Tickets"),
+        ),
+    ]
+    promote_panels = Page.promote_panels + [FieldPanel("featured")]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("starts_at"),
+        index.RelatedFields("venue", [index.SearchField("city"), index.SearchField("name")]),
+    ]
+    override_translatable_fields = [
+        SynchronizedField("hero_image"),
+        SynchronizedField("category"),
+        SynchronizedField("venue"),
+        SynchronizedField("starts_at"),
+        SynchronizedField("ends_at"),
+        SynchronizedField("time_zone"),
+        SynchronizedField("total_capacity"),
+        SynchronizedField("featured"),
+        TranslatableField("tiers"),
+    ]
+    parent_page_types = ["event_pages.EventIndexPage"]
+    subpage_types: list[str] = []
+    base_form_class = EventPageForm
+
+    class Meta:
+        verbose_name = _("event")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("The end must not be before the start.")})
+
+    @cached_property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_starts_at(self):
+        return timezone.localtime(self.starts_at, self.tz)
+
+    @property
+    def local_ends_at(self):
+        return timezone.localtime(self.ends_at, self.tz) if self.ends_at else None
+
+    @property
+    def organization(self) -> "EventIndexPage | None":
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    @property
+    def source_translation_key(self):
+        """The locale-independent identity that inventory is keyed to."""
+        return self.translation_key
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["tiers"] = [t for t in self.tiers.all() if t.enabled]
+        return context
+
+
+class TicketTier(TranslatableMixin, Orderable):
+    """A kind of ticket for one event (Early Bird, General, VIP ...)."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="tiers")
+    name = models.CharField(_("name"), max_length=80)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    price_minor = MoneyMinorField(_("price"), default=0, help_text=_("For example 25.00"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
+    allocation = models.PositiveIntegerField(
+        _("allocation"),
+        null=True,
+        blank=True,
+        help_text=_("Optional cap for this tier (0..X). Blank: limited only by the event."),
+    )
+    enabled = models.BooleanField(_("on sale"), default=True)
+    sales_start = models.DateTimeField(_("sales start"), null=True, blank=True)
+    sales_end = models.DateTimeField(_("sales end"), null=True, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("enabled")]),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("price_minor"), FieldPanel("currency")]),
+        FieldPanel("allocation"),
+        FieldRowPanel([FieldPanel("sales_start"), FieldPanel("sales_end")]),
+    ]
+    override_translatable_fields = [
+        SynchronizedField("price_minor"),
+        SynchronizedField("currency"),
+        SynchronizedField("allocation"),
+        SynchronizedField("enabled"),
+        SynchronizedField("sales_start"),
+        SynchronizedField("sales_end"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("ticket tier")
+        ordering = ["sort_order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sales_end__isnull=True)
+                | models.Q(sales_start__isnull=True)
+                | models.Q(sales_end__gte=models.F("sales_start")),
+                name="tier_sales_window_order",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.sales_start and self.sales_end and self.sales_end < self.sales_start:
+            raise ValidationError({"sales_end": _("Sales must end after they start.")})
+
+    @property
+    def price_display(self) -> str:
+        return format_money(self.price_minor, self.currency)
+
+    def on_sale_at(self, moment) -> bool:
+        if not self.enabled:
+            return False
+        if self.sales_start and moment < self.sales_start:
+            return False
+        return not (self.sales_end and moment > self.sales_end)
