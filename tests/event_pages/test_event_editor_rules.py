@@ -1,0 +1,186 @@
+"""Spec 003 AC A1–A4 and T1–T5, as an organizer meets them in the page editor."""
+
+import pytest
+
+from commerce.models import EventInventory, TierInventory
+from event_pages.models import EventPage
+from tests.event_pages.editor import ADD_URL, EDIT_URL, event_form, existing_tiers, form_errors, tier
+from tests.factories import make_event, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organizer(organization):
+    from accounts.roles import make_organizer
+
+    user = make_user("org@example.com")
+    make_organizer(user, organization)
+    return user
+
+
+@pytest.fixture
+def editor(client, organizer):
+    client.force_login(organizer)
+    return client
+
+
+def add_event(editor, organization, **kwargs):
+    return editor.post(ADD_URL.format(parent=organization.pk), event_form(**kwargs))
+
+
+def test_an_event_saved_from_the_editor_is_a_draft(editor, organization):
+    response = add_event(editor, organization, tiers=[tier()])
+    assert response.status_code == 302
+    event = EventPage.objects.get(slug="harbour-lights")
+    assert event.live is False
+    assert event.tiers.count() == 1
+
+
+def test_title_and_start_are_required(editor, organization):
+    response = add_event(editor, organization, title="", starts_at="")
+    errors = form_errors(response)
+    assert "title" in errors
+    assert "starts_at" in errors
+    assert not EventPage.objects.exists()
+
+
+def test_an_end_before_the_start_is_refused_beside_the_end(editor, organization):
+    response = add_event(editor, organization, ends_at="2030-05-31 19:00")
+    assert form_errors(response)["ends_at"] == ["The end must not be before the start."]
+    assert not EventPage.objects.exists()
+
+
+def test_a_negative_capacity_is_refused(editor, organization):
+    response = add_event(editor, organization, total_capacity="-1")
+    assert "total_capacity" in form_errors(response)
+
+
+def test_an_unknown_time_zone_is_refused(editor, organization):
+    response = add_event(editor, organization, time_zone="Mars/Olympus")
+    assert "time_zone" in form_errors(response)
+
+
+def test_an_allocation_above_the_capacity_is_refused_beside_the_tier(editor, organization):
+    response = add_event(editor, organization, tiers=[tier(allocation="101")])
+    assert form_errors(response)["tiers-0-allocation"] == [
+        "The allocation must be between 0 and the total capacity (100)."
+    ]
+    assert not EventPage.objects.exists()
+
+
+def test_allocations_adding_up_to_more_than_the_capacity_are_refused(editor, organization):
+    response = add_event(
+        editor,
+        organization,
+        tiers=[tier("Early Bird", allocation="60"), tier("VIP", allocation="50")],
+    )
+    assert form_errors(response)["total_capacity"] == [
+        "Tier allocations add up to 110, more than the total capacity of 100."
+    ]
+
+
+def test_a_zero_allocation_beside_a_full_one_is_allowed(editor, organization):
+    response = add_event(
+        editor,
+        organization,
+        tiers=[tier("Early Bird", allocation="100"), tier("General", allocation="0"), tier("Door")],
+        action="action-publish",
+    )
+    assert response.status_code == 302
+    event = EventPage.objects.get(slug="harbour-lights")
+    assert event.live
+    assert [t.allocation for t in event.tiers.all()] == [100, 0, None]
+
+
+def test_the_editor_types_prices_in_major_units(editor, organization):
+    add_event(editor, organization, tiers=[tier(price="25.50")])
+    event = EventPage.objects.get(slug="harbour-lights")
+    assert event.tiers.get().price_minor == 2550
+    page = editor.get(EDIT_URL.format(page=event.pk))
+    assert 'value="25.50"' in page.content.decode()
+
+
+def test_publishing_without_a_capacity_is_refused_with_the_reason(editor, organization):
+    response = add_event(editor, organization, total_capacity="", tiers=[tier()],
+                         action="action-publish")
+    assert form_errors(response)["total_capacity"] == [
+        "Set the total capacity (X) before publishing."
+    ]
+    assert not EventPage.objects.filter(live=True).exists()
+
+
+def test_publishing_without_an_enabled_tier_is_refused_with_the_reason(editor, organization):
+    response = add_event(editor, organization, tiers=[tier(enabled=False)],
+                         action="action-publish")
+    assert form_errors(response)["__all__"] == [
+        "Add at least one ticket tier that is on sale before publishing."
+    ]
+    assert "Add at least one ticket tier that is on sale" in response.content.decode()
+    assert not EventPage.objects.exists()
+
+
+def test_saving_a_draft_without_tiers_or_capacity_is_allowed(editor, organization):
+    response = add_event(editor, organization, total_capacity="")
+    assert response.status_code == 302
+    assert EventPage.objects.get().live is False
+
+
+def test_publishing_a_valid_event_creates_its_inventory(editor, organization):
+    add_event(editor, organization, tiers=[tier("Early", allocation="40"), tier("General")],
+              action="action-publish")
+    event = EventPage.objects.get()
+    assert event.live
+    inventory = EventInventory.objects.get(event_key=event.translation_key)
+    assert inventory.capacity == 100
+    assert {t.allocation for t in TierInventory.objects.all()} == {40, None}
+
+
+def test_a_tier_with_sales_can_be_disabled_but_not_deleted(editor, organization):
+    event = make_event(organization, tiers=[("General", 2500, None), ("VIP", 9000, 10)])
+    vip = event.tiers.get(name="VIP")
+    TierInventory.objects.filter(tier_key=vip.translation_key).update(sold=3)
+    EventInventory.objects.filter(event_key=event.translation_key).update(sold=3)
+
+    rows = existing_tiers(event, VIP={"DELETE": "1"})
+    response = editor.post(
+        EDIT_URL.format(page=event.pk), event_form(tiers=rows, initial_tiers=2, slug=event.slug)
+    )
+    assert response.status_code == 200
+    assert "has sales and cannot be deleted" in response.content.decode()
+    assert event.tiers.filter(name="VIP").exists()
+
+    rows = existing_tiers(event, VIP={"enabled": ""})
+    rows[1].pop("enabled")
+    response = editor.post(
+        EDIT_URL.format(page=event.pk),
+        event_form(tiers=rows, initial_tiers=2, slug=event.slug, action="action-publish"),
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.tiers.get(name="VIP").enabled is False
+
+
+def test_a_tier_without_sales_can_be_deleted(editor, organization):
+    event = make_event(organization, tiers=[("General", 2500, None), ("VIP", 9000, 10)])
+    rows = existing_tiers(event, VIP={"DELETE": "1"})
+    response = editor.post(
+        EDIT_URL.format(page=event.pk),
+        event_form(tiers=rows, initial_tiers=2, slug=event.slug, action="action-publish"),
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert [t.name for t in event.tiers.all()] == ["General"]
+
+
+def test_capacity_cannot_drop_below_tickets_already_sold(editor, organization):
+    event = make_event(organization, capacity=100)
+    EventInventory.objects.filter(event_key=event.translation_key).update(sold=80)
+    response = editor.post(
+        EDIT_URL.format(page=event.pk),
+        event_form(tiers=existing_tiers(event), initial_tiers=1, slug=event.slug,
+                   total_capacity="50"),
+    )
+    assert form_errors(response)["total_capacity"] == [
+        "80 tickets are already sold or held; the total capacity cannot be lower."
+    ]

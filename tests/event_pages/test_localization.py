@@ -1,0 +1,81 @@
+"""A translated event is the same event: one capacity, one inventory, one order book."""
+
+import pytest
+
+from commerce.models import EventInventory, TierInventory
+from event_pages.models import EventPage
+from tests.event_pages.translate import translate
+from tests.factories import make_event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event(organization):
+    return make_event(
+        organization,
+        "Summer Night Concert",
+        capacity=300,
+        tiers=[("Early Bird", 1900, 50), ("General", 2900, None)],
+        summary="An open-air evening.",
+    )
+
+
+@pytest.fixture
+def german_event(event, home_page):
+    translate(home_page, "de")
+    return translate(
+        event,
+        "de",
+        {"Summer Night Concert": "Sommernachtskonzert", "An open-air evening.": "Ein Abend unter freiem Himmel.",
+         "Early Bird": "Frühbucher", "General": "Normal"},
+    )
+
+
+def test_the_german_event_is_a_translation_with_german_text(event, german_event):
+    assert german_event.locale.language_code == "de"
+    assert german_event.title == "Sommernachtskonzert"
+    assert german_event.live
+    assert [t.name for t in german_event.tiers.all()] == ["Frühbucher", "Normal"]
+
+
+def test_a_translated_event_shares_the_inventory_of_its_source(event, german_event):
+    assert german_event.translation_key == event.translation_key
+    assert EventInventory.objects.count() == 1
+    assert EventInventory.objects.get().capacity == 300
+    assert TierInventory.objects.count() == 2
+    source_keys = {t.translation_key for t in event.tiers.all()}
+    assert {t.translation_key for t in german_event.tiers.all()} == source_keys
+
+
+def test_capacity_and_prices_follow_the_source_not_the_translation(event, german_event):
+    german_tiers = {t.translation_key: t for t in german_event.tiers.all()}
+    for tier in event.tiers.all():
+        assert german_tiers[tier.translation_key].price_minor == tier.price_minor
+        assert german_tiers[tier.translation_key].allocation == tier.allocation
+    assert german_event.total_capacity == event.total_capacity
+
+
+def test_the_public_site_switches_language_by_url_prefix(client, event, german_event):
+    english = client.get(event.url)
+    assert english.status_code == 200
+    assert "Summer Night Concert" in english.content.decode()
+    german = client.get(german_event.url)
+    assert german_event.url.startswith("/de/")
+    assert german.status_code == 200
+    assert "Sommernachtskonzert" in german.content.decode()
+    assert german["Content-Language"] == "de"
+
+
+def test_the_german_event_list_shows_translations_and_falls_back_to_english(
+    client, organization, event, german_event
+):
+    make_event(organization, "Untranslated Talk")
+    body = client.get("/de/events/").content.decode()
+    assert "Sommernachtskonzert" in body
+    assert "Summer Night Concert" not in body
+    assert "Untranslated Talk" in body
+
+
+def test_both_languages_count_as_one_event_in_listings(event, german_event):
+    assert EventPage.objects.live().filter(translation_key=event.translation_key).count() == 2
