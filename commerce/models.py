@@ -9,6 +9,9 @@ on them. The check constraints make overselling impossible at the database
 level (invariants 1 and 2), whatever the code above does.
 """
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -54,3 +57,279 @@ class TierInventory(models.Model):
 
     def __str__(self):
         return f"{self.tier_key}: {self.sold} sold, {self.held} held"
+
+
+class HoldStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    CONSUMED = "consumed", _("Consumed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Hold(models.Model):
+    """A 15-minute reservation of tickets for one buyer (spec 003 "Reservation").
+
+    Its lines' quantities are counted in the inventory rows' `held` while it is
+    ACTIVE. One past `expires_at` no longer counts, even before the cleanup job
+    marks it EXPIRED (selectors and services both check the time).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event_key = models.UUIDField(db_index=True)
+    event = models.ForeignKey(
+        "event_pages.EventPage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="holds",
+    )
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=12, choices=HoldStatus.choices, default=HoldStatus.ACTIVE)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    currency = models.CharField(max_length=3)
+    subtotal_minor = models.PositiveIntegerField(default=0)
+    discount_minor = models.PositiveIntegerField(default=0)
+    promo_code = models.ForeignKey(
+        "commerce.PromoCode", null=True, blank=True, on_delete=models.PROTECT, related_name="holds"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="hold_status_expiry"),
+            models.Index(fields=["event_key", "status", "expires_at"], name="hold_event_status_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subtotal_minor__gte=F("discount_minor")), name="hold_discount_le_subtotal"
+            )
+        ]
+
+    def __str__(self):
+        return f"Hold {self.id} ({self.status})"
+
+    @property
+    def amount_minor(self) -> int:
+        return self.subtotal_minor - self.discount_minor
+
+    @property
+    def total_quantity(self) -> int:
+        return sum(line.quantity for line in self.lines.all())
+
+    def is_active_at(self, moment) -> bool:
+        return self.status == HoldStatus.ACTIVE and self.expires_at > moment
+
+
+class HoldLine(models.Model):
+    hold = models.ForeignKey(Hold, on_delete=models.CASCADE, related_name="lines")
+    tier_key = models.UUIDField()
+    tier = models.ForeignKey(
+        "event_pages.TicketTier", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tier_name = models.CharField(max_length=80)
+    quantity = models.PositiveIntegerField()
+    unit_price_minor = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="hold_line_quantity_positive"),
+            models.UniqueConstraint(fields=["hold", "tier_key"], name="hold_line_one_per_tier"),
+        ]
+
+    @property
+    def line_total_minor(self) -> int:
+        return self.quantity * self.unit_price_minor
+
+
+class PromoKind(models.TextChoices):
+    PERCENT = "percent", _("Percent off")
+    FIXED = "fixed", _("Fixed amount off")
+
+
+class PromoCode(models.Model):
+    """A discount code of one organization. Usage limits hold under concurrency:
+    codes in active holds count against the limit (`held`), like tickets."""
+
+    organization = models.ForeignKey(
+        "event_pages.EventIndexPage", on_delete=models.CASCADE, related_name="promo_codes",
+        verbose_name=_("organization"),
+    )
+    code = models.CharField(_("code"), max_length=40, help_text=_("Buyers type it in any case."))
+    kind = models.CharField(_("discount type"), max_length=10, choices=PromoKind.choices,
+                            default=PromoKind.PERCENT)
+    percent_off = models.PositiveSmallIntegerField(_("percent off"), null=True, blank=True)
+    amount_off_minor = models.PositiveIntegerField(_("amount off"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    tiers = models.ManyToManyField(
+        "event_pages.TicketTier", blank=True, related_name="+", verbose_name=_("only for tiers"),
+        help_text=_("Leave empty for every tier of the organization's events."),
+    )
+    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    max_uses = models.PositiveIntegerField(_("usage limit"), null=True, blank=True)
+    max_uses_per_buyer = models.PositiveIntegerField(_("limit per buyer"), null=True, blank=True)
+    used = models.PositiveIntegerField(default=0, editable=False)
+    held = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("promo code")
+        constraints = [
+            models.UniqueConstraint(
+                "organization", models.functions.Upper("code"), name="promo_code_unique_per_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(max_uses__gte=F("used") + F("held")),
+                name="promo_code_within_usage_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_off__isnull=True) | Q(percent_off__gte=1, percent_off__lte=100),
+                name="promo_code_percent_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class OrderStatus(models.TextChoices):
+    PAID = "paid", _("Paid")
+    COMPLETED = "completed", _("Completed")
+
+
+class Order(models.Model):
+    """A purchase, created only after a verified payment success (invariant 4)."""
+
+    number = models.CharField(max_length=16, unique=True)
+    hold = models.OneToOneField(Hold, on_delete=models.PROTECT, related_name="order")
+    payment = models.OneToOneField(
+        "commerce.Payment", on_delete=models.PROTECT, related_name="order"
+    )
+    event_key = models.UUIDField(db_index=True)
+    event = models.ForeignKey(
+        "event_pages.EventPage", null=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    buyer_email = models.EmailField()
+    buyer_name = models.CharField(max_length=150)
+    status = models.CharField(max_length=12, choices=OrderStatus.choices, default=OrderStatus.PAID)
+    total_quantity = models.PositiveIntegerField()
+    subtotal_minor = models.PositiveIntegerField()
+    discount_minor = models.PositiveIntegerField(default=0)
+    total_minor = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    promo_code = models.ForeignKey(
+        PromoCode, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    payment_provider = models.CharField(max_length=20)
+    payment_reference = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["buyer_email"], name="order_buyer_email")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_quantity__gt=0), name="order_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    tier_key = models.UUIDField(db_index=True)
+    tier = models.ForeignKey(
+        "event_pages.TicketTier", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tier_name = models.CharField(max_length=80)
+    quantity = models.PositiveIntegerField()
+    unit_price_minor = models.PositiveIntegerField()
+    line_total_minor = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_item_quantity_positive")
+        ]
+
+
+class Ticket(models.Model):
+    """One admitted person. `code` is unguessable; the QR carries a signed payload."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tickets")
+    item = models.ForeignKey(OrderItem, on_delete=models.CASCADE, related_name="tickets")
+    tier_key = models.UUIDField()
+    code = models.CharField(max_length=32, unique=True)
+    attendee_name = models.CharField(max_length=150, blank=True)
+    attendee_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.code
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for payment")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class Payment(models.Model):
+    """One payment attempt container per hold (a Stripe PaymentIntent or a demo payment)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    hold = models.OneToOneField(Hold, on_delete=models.PROTECT, related_name="payment")
+    gateway = models.CharField(max_length=20)
+    reference = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    client_secret = models.CharField(max_length=255, blank=True)
+    amount_minor = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    failure_message = models.CharField(max_length=255, blank=True)
+    buyer_email = models.EmailField(blank=True)
+    buyer_name = models.CharField(max_length=150, blank=True)
+    attendee_names = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.gateway} {self.reference or self.id} ({self.status})"
+
+
+class WebhookEvent(models.Model):
+    """Each gateway event id is processed at most once (a replay is acknowledged, ignored)."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=255, blank=True)
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    REFUNDED = "refunded", _("Refunded")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class PaymentFollowUp(models.Model):
+    """A payment that succeeded when its tickets could no longer be issued.
+
+    The money is recorded, the buyer is told we are reviewing the order, and
+    support settles it (one-click refund) — nothing is oversold, nothing lost.
+    """
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="follow_up")
+    reason = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)

@@ -315,3 +315,8 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Sales -------------------------------------------------------------------------
+HOLD_MINUTES = int(env("HOLD_MINUTES", "15"))
+MAX_TICKETS_PER_ORDER = int(env("MAX_TICKETS_PER_ORDER", "10"))
+MAX_ACTIVE_HOLDS_PER_BUYER = int(env("MAX_ACTIVE_HOLDS_PER_BUYER", "3"))

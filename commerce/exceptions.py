@@ -1,0 +1,63 @@
+"""Business refusals of the sales side, each with a stable code and one wording."""
+
+from django.utils.translation import gettext_lazy as _
+
+error_messages = {
+    "insufficient_inventory": _("Not enough tickets are left for your selection."),
+    "tier_not_on_sale": _("This ticket tier is not on sale."),
+    "event_not_on_sale": _("This event is not on sale."),
+    "invalid_quantity": _("Choose at least one ticket."),
+    "too_many_tickets": _("You can buy at most %(limit)d tickets in one order."),
+    "too_many_holds": _(
+        "You already have %(limit)d reservations open. Finish or let one expire first."
+    ),
+    "mixed_currencies": _("Tiers in one order must share a currency."),
+    "hold_not_active": _("Your reservation has expired. Please choose your tickets again."),
+    "hold_not_found": _("This reservation does not exist."),
+    "busy": _("Tickets are in high demand right now. Please try again in a moment."),
+    "promo_unknown": _("This promo code does not exist."),
+    "promo_expired": _("This promo code is not valid at this time."),
+    "promo_used_up": _("This promo code has been used up."),
+    "promo_not_for_tier": _("This promo code is not valid for the tickets you chose."),
+    "promo_buyer_limit": _("You have already used this promo code as often as allowed."),
+    "payment_declined": _("Your card was declined. Please try another card."),
+    "payment_unavailable": _("Payment is unavailable right now. Please try again."),
+}
+
+
+class CommerceError(Exception):
+    code = "commerce_error"
+    status = 400
+
+    def __init__(self, code: str | None = None, *, detail: dict | None = None, **params):
+        self.code = code or self.code
+        self.params = params
+        self.detail = detail or {}
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        text = str(error_messages.get(self.code, self.code))
+        return text % self.params if self.params else text
+
+
+class HoldError(CommerceError):
+    code = "hold_error"
+    status = 400
+
+
+class InsufficientInventory(HoldError):
+    """Carries what is still available, per tier id, in `detail`."""
+
+    code = "insufficient_inventory"
+    status = 409
+
+
+class PromoCodeError(CommerceError):
+    code = "promo_unknown"
+    status = 400
+
+
+class PaymentError(CommerceError):
+    code = "payment_unavailable"
+    status = 402

@@ -1,0 +1,306 @@
+"""Holds: reserve tickets for 15 minutes without ever overselling.
+
+Design (see docs/performance.md): the inventory rows carry `sold` and `held`
+counters. Taking tickets is a conditional UPDATE (`... SET held = held + n
+WHERE sold + held + n <= capacity`), which on PostgreSQL both row-locks and
+checks in one statement; the event row is taken first and the tier rows after
+it, in key order, so there is one serialization point and no deadlock.
+Everything else (validation, pricing, promo lookup) happens before the
+transaction, so the lock is held only for a handful of short statements.
+A CheckConstraint on each counter row makes overselling impossible even if
+this code were wrong.
+
+Lock order everywhere: hold rows -> event inventory -> tier inventories (by
+key) -> promo code. Sweeping expired holds skips rows others have locked.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from commerce.exceptions import HoldError, InsufficientInventory
+from commerce.models import EventInventory, Hold, HoldLine, HoldStatus, PromoCode, TierInventory
+from commerce.selectors import availability
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    tier_id: int
+    quantity: int
+
+
+def _require_transaction():
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("inventory changes must run inside transaction.atomic()")
+
+
+def _lockable(queryset, *, wait: bool):
+    """SELECT ... FOR UPDATE where the database has row locks; without `wait`,
+    rows another transaction holds are skipped."""
+    if not connection.features.has_select_for_update:
+        return queryset
+    if wait:
+        return queryset.select_for_update()
+    return queryset.select_for_update(skip_locked=True)
+
+
+# --- counters -------------------------------------------------------------------
+
+
+def _take_event(event_key, quantity: int, *, sold: bool = False) -> bool:
+    counter = "sold" if sold else "held"
+    return bool(
+        EventInventory.objects.filter(
+            event_key=event_key, capacity__gte=F("sold") + F("held") + quantity
+        ).update(**{counter: F(counter) + quantity})
+    )
+
+
+def _take_tier(tier_key, quantity: int, *, sold: bool = False) -> bool:
+    counter = "sold" if sold else "held"
+    return bool(
+        TierInventory.objects.filter(tier_key=tier_key)
+        .filter(Q(allocation__isnull=True) | Q(allocation__gte=F("sold") + F("held") + quantity))
+        .update(**{counter: F(counter) + quantity})
+    )
+
+
+def take_inventory(event_key, quantities: dict, *, sold: bool = False) -> bool:
+    """Add `quantities` ({tier_key: n}) to held (or sold) if capacity allows; all or nothing.
+
+    Must run inside the caller's transaction; on False the caller rolls back.
+    """
+    _require_transaction()
+    if not _take_event(event_key, sum(quantities.values()), sold=sold):
+        return False
+    return all(_take_tier(key, quantities[key], sold=sold) for key in sorted(quantities))
+
+
+def take_promo_use(promo_id, *, sold: bool = False) -> bool:
+    """Count one use of a promo code if its usage limit allows (inside a transaction)."""
+    counter = "used" if sold else "held"
+    return bool(
+        PromoCode.objects.filter(pk=promo_id)
+        .filter(Q(max_uses__isnull=True) | Q(max_uses__gte=F("used") + F("held") + 1))
+        .update(**{counter: F(counter) + 1})
+    )
+
+
+def _move_held_to_sold(event_key, quantities: dict) -> None:
+    total = sum(quantities.values())
+    EventInventory.objects.filter(event_key=event_key).update(
+        held=F("held") - total, sold=F("sold") + total
+    )
+    for key in sorted(quantities):
+        TierInventory.objects.filter(tier_key=key).update(
+            held=F("held") - quantities[key], sold=F("sold") + quantities[key]
+        )
+
+
+def _release_held(event_key, quantities: dict) -> None:
+    EventInventory.objects.filter(event_key=event_key).update(
+        held=F("held") - sum(quantities.values())
+    )
+    for key in sorted(quantities):
+        TierInventory.objects.filter(tier_key=key).update(held=F("held") - quantities[key])
+
+
+def _quantities(hold: Hold) -> dict:
+    return {line.tier_key: line.quantity for line in hold.lines.all()}
+
+
+# --- placing a hold ---------------------------------------------------------------
+
+
+def _validate_lines(event, lines: list[LineRequest], now) -> list[tuple]:
+    """(tier, quantity) pairs for the requested lines, or a HoldError saying why not."""
+    if not event.live:
+        raise HoldError("event_not_on_sale")
+    wanted = defaultdict(int)
+    for line in lines:
+        if line.quantity < 0:
+            raise HoldError("invalid_quantity")
+        wanted[line.tier_id] += line.quantity
+    wanted = {tier_id: qty for tier_id, qty in wanted.items() if qty > 0}
+    if not wanted:
+        raise HoldError("invalid_quantity")
+    total = sum(wanted.values())
+    if total > settings.MAX_TICKETS_PER_ORDER:
+        raise HoldError("too_many_tickets", limit=settings.MAX_TICKETS_PER_ORDER)
+    tiers = {tier.pk: tier for tier in event.tiers.filter(pk__in=wanted)}
+    if set(tiers) != set(wanted):
+        raise HoldError("tier_not_on_sale")
+    pairs = [(tiers[tier_id], qty) for tier_id, qty in wanted.items()]
+    if any(not tier.on_sale_at(now) for tier, _qty in pairs):
+        raise HoldError("tier_not_on_sale")
+    if len({tier.currency for tier, _qty in pairs}) > 1:
+        raise HoldError("mixed_currencies")
+    return pairs
+
+
+def _check_buyer_limits(*, buyer, session_key: str, now) -> None:
+    if buyer is None and not session_key:
+        return
+    who = Q(buyer=buyer) if buyer is not None else Q(session_key=session_key)
+    active = Hold.objects.filter(who, status=HoldStatus.ACTIVE, expires_at__gt=now).count()
+    if active >= settings.MAX_ACTIVE_HOLDS_PER_BUYER:
+        raise HoldError("too_many_holds", limit=settings.MAX_ACTIVE_HOLDS_PER_BUYER)
+
+
+def _insufficient(event, pairs) -> InsufficientInventory:
+    current = availability(event)
+    return InsufficientInventory(
+        detail={str(tier.pk): current.for_tier(tier) for tier, _qty in pairs}
+    )
+
+
+def place_hold(
+    *, event, lines: list[LineRequest], buyer=None, session_key: str = "", now=None
+) -> Hold:
+    """Hold tickets on `event` for HOLD_MINUTES, all lines or none.
+
+    Refuses with HoldError (tier not on sale, limits) or InsufficientInventory
+    (carrying what is still available per tier id).
+    """
+    now = now or timezone.now()
+    pairs = _validate_lines(event, lines, now)
+    _check_buyer_limits(buyer=buyer, session_key=session_key, now=now)
+    quantities = {tier.translation_key: qty for tier, qty in pairs}
+    currency = pairs[0][0].currency
+    hold = Hold(
+        event_key=event.translation_key,
+        event=event,
+        buyer=buyer if buyer is not None and buyer.is_authenticated else None,
+        session_key=session_key,
+        expires_at=now + dt.timedelta(minutes=settings.HOLD_MINUTES),
+        currency=currency,
+        subtotal_minor=sum(tier.price_minor * qty for tier, qty in pairs),
+    )
+    hold_lines = [
+        HoldLine(
+            hold=hold,
+            tier_key=tier.translation_key,
+            tier=tier,
+            tier_name=tier.name,
+            quantity=qty,
+            unit_price_minor=tier.price_minor,
+        )
+        for tier, qty in pairs
+    ]
+    def attempt():
+        with transaction.atomic():
+            if not take_inventory(event.translation_key, quantities):
+                raise _Retry
+            hold.save(force_insert=True)
+            HoldLine.objects.bulk_create(hold_lines)
+
+    try:
+        attempt()
+    except _Retry:
+        # Expired holds may still be counted: sweep this event's (waiting for any
+        # sweep already under way, so its freed tickets are seen) and try once more.
+        release_expired_holds(event_key=event.translation_key, now=now, wait=True)
+        try:
+            attempt()
+        except _Retry:
+            raise _insufficient(event, pairs) from None
+    return hold
+
+
+class _Retry(Exception):
+    """Internal: not enough inventory in this attempt (rolls the transaction back)."""
+
+
+# --- leaving a hold -----------------------------------------------------------------
+
+
+def release_expired_holds(
+    *, event_key=None, now=None, batch: int = 500, wait: bool = False
+) -> int:
+    """Mark ACTIVE holds past expiry EXPIRED and give their tickets back. Returns how many.
+
+    Cleanup only: availability already ignores expired holds. Safe to run
+    concurrently and to retry: the scheduled sweep skips rows others have
+    locked; a buyer's sweep (`wait=True`) waits for them instead.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        expired = Hold.objects.filter(status=HoldStatus.ACTIVE, expires_at__lte=now)
+        if event_key is not None:
+            expired = expired.filter(event_key=event_key)
+        ordered = _lockable(expired.order_by("expires_at", "id"), wait=wait)
+        ids = list(ordered.values_list("id", flat=True)[:batch])
+        if not ids:
+            return 0
+        _give_back(ids)
+        Hold.objects.filter(id__in=ids).update(status=HoldStatus.EXPIRED)
+    return len(ids)
+
+
+def _give_back(hold_ids) -> None:
+    """Return the held quantities (and promo uses) of these holds to inventory."""
+    lines = (
+        HoldLine.objects.filter(hold_id__in=hold_ids)
+        .values("hold__event_key", "tier_key")
+        .annotate(quantity=Sum("quantity"))
+    )
+    by_event = defaultdict(dict)
+    for row in lines:
+        by_event[row["hold__event_key"]][row["tier_key"]] = row["quantity"]
+    for event_key in sorted(by_event):
+        _release_held(event_key, by_event[event_key])
+    promo_uses = (
+        Hold.objects.filter(id__in=hold_ids, promo_code__isnull=False)
+        .values("promo_code")
+        .annotate(n=Sum(1))
+    )
+    for row in promo_uses:
+        PromoCode.objects.filter(pk=row["promo_code"]).update(held=F("held") - row["n"])
+
+
+def cancel_hold(*, hold: Hold) -> None:
+    """The buyer lets go of an active hold; its tickets are available again at once."""
+    with transaction.atomic():
+        locked = Hold.objects.select_for_update().get(pk=hold.pk)
+        if locked.status != HoldStatus.ACTIVE:
+            return
+        _give_back([locked.pk])
+        Hold.objects.filter(pk=locked.pk).update(status=HoldStatus.CANCELLED)
+    hold.status = HoldStatus.CANCELLED
+
+
+def convert_hold_to_sale(*, hold: Hold) -> bool:
+    """Turn the hold's tickets into sold ones (payment succeeded). Inside a transaction.
+
+    An ACTIVE hold (even one just past expiry that nobody swept) still owns its
+    tickets, so they move from held to sold. A hold that was already released
+    takes the tickets again only if capacity still allows. Returns False when
+    it does not (the caller records the payment for a refund).
+    """
+    _require_transaction()
+    locked = Hold.objects.select_for_update().get(pk=hold.pk)
+    quantities = _quantities(locked)
+    if locked.status == HoldStatus.CONSUMED:
+        raise HoldError("hold_not_active")
+    if locked.status == HoldStatus.ACTIVE:
+        _move_held_to_sold(locked.event_key, quantities)
+        if locked.promo_code_id:
+            PromoCode.objects.filter(pk=locked.promo_code_id).update(
+                held=F("held") - 1, used=F("used") + 1
+            )
+    else:
+        with transaction.atomic():  # savepoint: undo a partial take
+            taken = take_inventory(locked.event_key, quantities, sold=True) and (
+                not locked.promo_code_id or take_promo_use(locked.promo_code_id, sold=True)
+            )
+            if not taken:
+                transaction.set_rollback(True)
+                return False
+    Hold.objects.filter(pk=locked.pk).update(status=HoldStatus.CONSUMED)
+    hold.status = HoldStatus.CONSUMED
+    return True
