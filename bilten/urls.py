@@ -15,6 +15,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("bilten.api_urls")),
+    path("payments/", include("commerce.payment_urls")),
 ]
 
 if not settings.AWS_STORAGE_BUCKET_NAME:
@@ -25,6 +27,7 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
 
 urlpatterns += i18n_patterns(
     path("account/", include("accounts.urls")),
+    path("", include("commerce.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

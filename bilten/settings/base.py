@@ -6,6 +6,7 @@ local-memory cache, the django-q2 ORM broker, local media files, console email
 and the demo payment gateway). See the configuration table in README.md.
 """
 
+import datetime as dt
 import hashlib
 import os
 from pathlib import Path
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "import_export",
     "django_q",
@@ -254,6 +256,8 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env("STRIPE_API_BASE")  # tests point this at a local fake
 PAYMENT_GATEWAY = "stripe" if STRIPE_SECRET_KEY else "demo"
+# The demo gateway signs its webhook-shaped events like Stripe does, with this secret.
+DEMO_WEBHOOK_SECRET = "whsec_demo_" + hashlib.sha256(f"demo:{SECRET_KEY}".encode()).hexdigest()
 
 # --- Tickets -------------------------------------------------------------------
 # Signs QR tickets and encrypts ticket credentials. Derived from SECRET_KEY in
@@ -297,8 +301,24 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Bilten API", "VERSION": "1.0.0"}
 
-# Rate limits (requests per minute); RATE_LIMITS=off switches them off (load tests only).
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": dt.timedelta(minutes=int(env("JWT_ACCESS_MINUTES", "15"))),
+    "REFRESH_TOKEN_LIFETIME": dt.timedelta(days=int(env("JWT_REFRESH_DAYS", "14"))),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "USER_ID_FIELD": "id",
+    "SIGNING_KEY": env("JWT_SIGNING_KEY") or SECRET_KEY,
+}
+
+# Rate limits: "<count>/<period>" per client; RATE_LIMITS=off switches them off
+# (load tests only).
 RATE_LIMITS_ENABLED = env("RATE_LIMITS", "on").lower() not in {"off", "0", "false"}
+RATE_LIMITS = {
+    "holds": env("RATE_LIMIT_HOLDS", "20/min"),
+    "register": env("RATE_LIMIT_REGISTER", "10/hour"),
+    "login": env("RATE_LIMIT_LOGIN", "20/min"),
+}
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {
