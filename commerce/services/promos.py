@@ -1,0 +1,101 @@
+"""Promo codes on a hold. Usage limits hold under concurrency because a code in
+an active hold counts against its limit (PromoCode.held), exactly like a ticket.
+
+Lock order follows holds.py: the hold row, then the promo code row.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from commerce.exceptions import HoldError, PromoCodeError
+from commerce.models import Hold, HoldStatus, Order, PromoCode, PromoKind
+from commerce.services.holds import take_promo_use
+
+
+def find_promo_code(*, event, code: str) -> PromoCode:
+    """The organization's code, typed in any case, or PromoCodeError("promo_unknown")."""
+    organization = event.get_parent()
+    promo = (
+        PromoCode.objects.filter(
+            organization__translation_key=organization.translation_key, code__iexact=code.strip()
+        )
+        .prefetch_related("tiers")
+        .first()
+    )
+    if promo is None:
+        raise PromoCodeError("promo_unknown")
+    return promo
+
+
+def discount_for(*, promo: PromoCode, hold: Hold, now) -> int:
+    """The discount in minor units this code gives on this hold, or why it gives none."""
+    if (promo.valid_from and now < promo.valid_from) or (
+        promo.valid_until and now > promo.valid_until
+    ):
+        raise PromoCodeError("promo_expired")
+    restricted = {tier.translation_key for tier in promo.tiers.all()}
+    eligible = sum(
+        line.line_total_minor
+        for line in hold.lines.all()
+        if not restricted or line.tier_key in restricted
+    )
+    if restricted and not any(line.tier_key in restricted for line in hold.lines.all()):
+        raise PromoCodeError("promo_not_for_tier")
+    if promo.kind == PromoKind.PERCENT:
+        discount = Decimal(eligible) * Decimal(promo.percent_off or 0) / 100
+        return int(discount.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    if promo.currency and promo.currency != hold.currency:
+        raise PromoCodeError("promo_not_for_tier")
+    return min(promo.amount_off_minor or 0, eligible)
+
+
+def _uses_by_buyer(*, promo: PromoCode, hold: Hold, buyer_email: str, now) -> int:
+    buyer_orders = Q(buyer_email__iexact=buyer_email) if buyer_email else Q(pk__in=[])
+    if hold.buyer_id:
+        buyer_orders |= Q(buyer_id=hold.buyer_id)
+    orders = Order.objects.filter(buyer_orders, promo_code=promo).count()
+    same_buyer = Q(buyer_id=hold.buyer_id) if hold.buyer_id else Q(session_key=hold.session_key)
+    holds = (
+        Hold.objects.filter(same_buyer, promo_code=promo, status=HoldStatus.ACTIVE,
+                            expires_at__gt=now)
+        .exclude(pk=hold.pk)
+        .count()
+    )
+    return orders + holds
+
+
+def _release_promo(hold: Hold) -> None:
+    PromoCode.objects.filter(pk=hold.promo_code_id).update(held=F("held") - 1)
+
+
+def apply_promo_code(*, hold: Hold, code: str, buyer_email: str = "", now=None) -> Hold:
+    """Apply `code` to an active hold (an empty code removes the current one).
+
+    Refuses with PromoCodeError: unknown, expired, used up, not valid for the
+    chosen tiers, or the buyer's own limit reached; HoldError if the hold expired.
+    """
+    now = now or timezone.now()
+    promo = find_promo_code(event=hold.event, code=code) if code.strip() else None
+    with transaction.atomic():
+        locked = Hold.objects.select_for_update().get(pk=hold.pk)
+        if not locked.is_active_at(now):
+            raise HoldError("hold_not_active")
+        if promo is not None and locked.promo_code_id == promo.pk:
+            return locked
+        discount = discount_for(promo=promo, hold=locked, now=now) if promo else 0
+        if locked.promo_code_id:
+            _release_promo(locked)
+        if promo is not None:
+            if not take_promo_use(promo.pk):
+                raise PromoCodeError("promo_used_up")
+            if promo.max_uses_per_buyer is not None and _uses_by_buyer(
+                promo=promo, hold=locked, buyer_email=buyer_email, now=now
+            ) >= promo.max_uses_per_buyer:
+                raise PromoCodeError("promo_buyer_limit")
+        locked.promo_code = promo
+        locked.discount_minor = discount
+        locked.save(update_fields=["promo_code", "discount_minor"])
+    return locked

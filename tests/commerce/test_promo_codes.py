@@ -1,0 +1,156 @@
+"""Promo codes: clear reasons for a bad code, and limits that hold under a race."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from commerce.exceptions import CommerceError
+from commerce.models import Hold, PromoCode, PromoKind
+from commerce.services.holds import LineRequest, cancel_hold, place_hold, release_expired_holds
+from commerce.services.promos import apply_promo_code
+from tests.conftest import requires_postgres
+from tests.factories import make_event
+
+
+def new_hold(event, name="General", quantity=2, session_key="s1", now=None):
+    tier = event.tiers.get(name=name)
+    return place_hold(event=event, lines=[LineRequest(tier.pk, quantity)], session_key=session_key,
+                      now=now)
+
+
+def reason(hold, code, **kwargs):
+    with pytest.raises(CommerceError) as refusal:
+        apply_promo_code(hold=hold, code=code, **kwargs)
+    return refusal.value.code
+
+
+@pytest.fixture
+def event(organization):
+    return make_event(organization, capacity=100,
+                      tiers=[("General", 2500, None), ("VIP", 10000, 10)])
+
+
+@pytest.fixture
+def promo(organization):
+    return PromoCode.objects.create(organization=organization, code="SUMMER",
+                                    kind=PromoKind.PERCENT, percent_off=20)
+
+
+@pytest.mark.django_db
+def test_a_percent_code_typed_in_any_case_discounts_the_hold(event, promo):
+    hold = apply_promo_code(hold=new_hold(event), code=" summer ")
+    assert hold.discount_minor == 1000
+    assert hold.amount_minor == 4000
+    promo.refresh_from_db()
+    assert promo.held == 1
+
+
+@pytest.mark.django_db
+def test_a_fixed_code_never_discounts_below_zero(event, organization):
+    PromoCode.objects.create(organization=organization, code="TENNER", kind=PromoKind.FIXED,
+                             amount_off_minor=100000, currency="EUR")
+    hold = apply_promo_code(hold=new_hold(event, quantity=1), code="TENNER")
+    assert hold.amount_minor == 0
+
+
+@pytest.mark.django_db
+def test_an_unknown_code_is_named_as_unknown(event, promo):
+    assert reason(new_hold(event), "WINTER") == "promo_unknown"
+
+
+@pytest.mark.django_db
+def test_another_organizations_code_is_unknown_here(event, other_organization):
+    PromoCode.objects.create(organization=other_organization, code="THEIRS", percent_off=50)
+    assert reason(new_hold(event), "THEIRS") == "promo_unknown"
+
+
+@pytest.mark.django_db
+def test_an_expired_code_says_so(event, promo):
+    promo.valid_until = timezone.now() - dt.timedelta(days=1)
+    promo.save()
+    assert reason(new_hold(event), "SUMMER") == "promo_expired"
+
+
+@pytest.mark.django_db
+def test_a_code_for_other_tiers_says_it_does_not_apply(event, promo):
+    promo.tiers.set([event.tiers.get(name="VIP")])
+    assert reason(new_hold(event, "General"), "SUMMER") == "promo_not_for_tier"
+    vip_hold = apply_promo_code(hold=new_hold(event, "VIP", 1, session_key="s2"), code="SUMMER")
+    assert vip_hold.discount_minor == 2000
+
+
+@pytest.mark.django_db
+def test_a_used_up_code_says_so_and_counts_codes_in_open_holds(event, promo):
+    promo.max_uses = 1
+    promo.save()
+    apply_promo_code(hold=new_hold(event, session_key="a"), code="SUMMER")
+    assert reason(new_hold(event, session_key="b"), "SUMMER") == "promo_used_up"
+
+
+@pytest.mark.django_db
+def test_a_cancelled_or_expired_hold_gives_its_code_use_back(event, promo):
+    promo.max_uses = 1
+    promo.save()
+    first = apply_promo_code(hold=new_hold(event, session_key="a"), code="SUMMER")
+    cancel_hold(hold=first)
+    stale = new_hold(event, session_key="b", now=timezone.now() - dt.timedelta(minutes=14))
+    apply_promo_code(hold=stale, code="SUMMER")
+    Hold.objects.filter(pk=stale.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    release_expired_holds()
+    promo.refresh_from_db()
+    assert (promo.held, promo.used) == (0, 0)
+    apply_promo_code(hold=new_hold(event, session_key="c"), code="SUMMER")
+
+
+@pytest.mark.django_db
+def test_the_per_buyer_limit_is_enforced(event, promo):
+    promo.max_uses_per_buyer = 1
+    promo.save()
+    apply_promo_code(hold=new_hold(event, session_key="same"), code="SUMMER")
+    assert reason(new_hold(event, session_key="same"), "SUMMER") == "promo_buyer_limit"
+    promo.refresh_from_db()
+    assert promo.held == 1
+
+
+@pytest.mark.django_db
+def test_an_empty_code_removes_the_discount(event, promo):
+    hold = apply_promo_code(hold=new_hold(event), code="SUMMER")
+    hold = apply_promo_code(hold=hold, code="")
+    promo.refresh_from_db()
+    assert (hold.discount_minor, hold.promo_code, promo.held) == (0, None, 0)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_usage_limit_holds_when_buyers_race_for_the_last_uses(home_page):
+    from tests.factories import make_organization
+
+    organization = make_organization(home_page, "Promo Race")
+    event = make_event(organization, capacity=500)
+    PromoCode.objects.create(organization=organization, code="RACE", percent_off=10, max_uses=5)
+    holds = [new_hold(event, quantity=1, session_key=f"racer-{i}") for i in range(30)]
+    barrier = threading.Barrier(len(holds))
+    outcomes = []
+
+    def run(hold):
+        close_old_connections()
+        try:
+            barrier.wait()
+            apply_promo_code(hold=hold, code="RACE")
+            outcomes.append("applied")
+        except CommerceError as refusal:
+            outcomes.append(refusal.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(h,)) for h in holds]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count("applied") == 5
+    assert outcomes.count("promo_used_up") == 25
+    assert PromoCode.objects.get(code="RACE").held == 5
