@@ -287,6 +287,7 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "gif": "webp", "jpeg": "webp"
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "xlsx"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin
 
 # --- REST API ------------------------------------------------------------------
 REST_FRAMEWORK = {
