@@ -303,9 +303,27 @@ class EventPage(Page):
         """The locale-independent identity that inventory is keyed to."""
         return self.translation_key
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, ticket_form=None, **kwargs):
+        from commerce.forms import TicketSelectionForm
+        from commerce.selectors import availability
+
         context = super().get_context(request, *args, **kwargs)
-        context["tiers"] = [t for t in self.tiers.all() if t.enabled]
+        now = timezone.now()
+        tiers = [t for t in self.tiers.all() if t.enabled]
+        current = availability(self, now=now)
+        context["tiers"] = tiers
+        context["tier_rows"] = [
+            {"tier": tier, "available": current.for_tier(tier), "on_sale": tier.on_sale_at(now)}
+            for tier in tiers
+        ]
+        context["sold_out"] = current.sold_out
+        form = ticket_form or TicketSelectionForm(
+            tiers=[row["tier"] for row in context["tier_rows"] if row["on_sale"]]
+        )
+        for row in context["tier_rows"]:
+            name = f"tier_{row['tier'].pk}"
+            row["field"] = form[name] if name in form.fields else None
+        context["ticket_form"] = form
         return context
 
 

@@ -1,0 +1,56 @@
+"""Who may see a hold, a payment, an order or a ticket: only the person who made it.
+
+A signed-in buyer owns what carries their user id; a guest owns what was made
+in their browser session. Everyone else gets a 404, never a hint.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from commerce.models import Hold, Order, Ticket
+
+
+def session_key_of(request) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
+def owner_filter(request, *, prefix: str = "") -> Q:
+    """Q matching holds (or, with prefix "hold__", orders) made by this visitor."""
+    mine = Q(pk__in=[])
+    if request.user.is_authenticated:
+        mine |= Q(**{f"{prefix}buyer_id": request.user.pk})
+    session = request.session.session_key
+    if session:
+        mine |= Q(**{f"{prefix}session_key": session, f"{prefix}buyer__isnull": True})
+    return mine
+
+
+def owned_hold(request, hold_id) -> Hold:
+    hold = Hold.objects.filter(owner_filter(request), pk=hold_id).select_related("event").first()
+    if hold is None:
+        raise Http404
+    return hold
+
+
+def owned_orders(request):
+    """Orders of this visitor: their account's (by user or email) or this session's."""
+    mine = owner_filter(request, prefix="hold__")
+    if request.user.is_authenticated:
+        mine |= Q(buyer_id=request.user.pk)
+    return Order.objects.filter(mine).distinct()
+
+
+def owned_order(request, number) -> Order:
+    order = owned_orders(request).filter(number=number).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def owned_ticket(request, code) -> Ticket:
+    ticket = Ticket.objects.filter(order__in=owned_orders(request), code=code).first()
+    if ticket is None:
+        raise Http404
+    return ticket

@@ -1,0 +1,134 @@
+"""Display helpers for the public site: money, dates in the event's zone, JSON-LD."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.utils.html import json_script
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from bilten.money import format_money, to_major
+
+register = template.Library()
+
+
+@register.filter
+def money(minor, currency="EUR"):
+    return format_money(int(minor or 0), currency)
+
+
+@register.simple_tag
+def from_price(event):
+    """The lowest price among the event's enabled tiers ("from €19.00")."""
+    tiers = [t for t in event.tiers.all() if t.enabled]
+    if not tiers:
+        return ""
+    cheapest = min(tiers, key=lambda t: t.price_minor)
+    return format_money(cheapest.price_minor, cheapest.currency)
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, url):
+    if not url or url.startswith("http"):
+        return url or ""
+    return settings.SITE_URL + url
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """(code, name, url, current) for the language switcher: the page's own translations."""
+    page = context.get("page")
+    current = get_language()
+    urls = {}
+    if page is not None and hasattr(page, "get_translations"):
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            urls[translation.locale.language_code] = translation.url
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = urls.get(code) or ("/" if code == settings.LANGUAGE_CODE else f"/{code}/")
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links
+
+
+@register.simple_tag
+def lang_prefix():
+    language = get_language() or settings.LANGUAGE_CODE
+    return "" if language == settings.LANGUAGE_CODE else f"/{language}"
+
+
+def event_json_ld(event, *, tier_rows=(), image_url="") -> dict:
+    """schema.org Event for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "startDate": event.local_starts_at.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "url": settings.SITE_URL + event.url if event.url else settings.SITE_URL,
+    }
+    if event.ends_at:
+        data["endDate"] = event.local_ends_at.isoformat()
+    if image_url:
+        data["image"] = [image_url]
+    venue = event.venue
+    if venue is not None:
+        place = {
+            "@type": "Place",
+            "name": venue.name,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": venue.address,
+                "postalCode": venue.postal_code,
+                "addressLocality": venue.city,
+                "addressCountry": venue.country,
+            },
+        }
+        if venue.latitude is not None and venue.longitude is not None:
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(venue.latitude),
+                "longitude": float(venue.longitude),
+            }
+        data["location"] = place
+    organization = event.get_parent()
+    if organization is not None:
+        data["organizer"] = {
+            "@type": "Organization",
+            "name": organization.title,
+            "url": settings.SITE_URL + (organization.url or "/"),
+        }
+    data["offers"] = [
+        {
+            "@type": "Offer",
+            "name": row["tier"].name,
+            "price": str(to_major(row["tier"].price_minor)),
+            "priceCurrency": row["tier"].currency,
+            "url": data["url"],
+            "availability": "https://schema.org/InStock"
+            if row["available"] > 0
+            else "https://schema.org/SoldOut",
+        }
+        for row in tier_rows
+    ]
+    return data
+
+
+@register.simple_tag
+def json_ld(event, tier_rows=(), image_url=""):
+    """<script type="application/ld+json"> with the event's structured data, safely escaped."""
+    payload = event_json_ld(event, tier_rows=tier_rows, image_url=image_url)
+    script = json_script(payload)
+    return mark_safe(script.replace('type="application/json"', 'type="application/ld+json"'))
+
+
+@register.filter
+def tzname(moment):
+    return moment.tzname() if moment else ""
+
+
+@register.filter
+def jsonify(value):
+    return mark_safe(json.dumps(value))
