@@ -2,8 +2,11 @@
 
 import json
 
+
+
 from django import template
 from django.conf import settings
+from django.utils import dateformat
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -132,3 +135,11 @@ def tzname(moment):
 @register.filter
 def jsonify(value):
     return mark_safe(json.dumps(value))
+
+
+@register.filter
+def local(moment, fmt="D j M Y, H:i"):
+    """Format an aware datetime in its own time zone (Django's `date` would convert it to UTC)."""
+    if not moment:
+        return ""
+    return dateformat.format(moment, fmt)

@@ -115,3 +115,11 @@ def test_a_password_reset_for_an_unknown_email_sends_nothing_but_looks_the_same(
     response = client.post("/account/password-reset/", {"email": "ghost@example.com"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_demo_login_through_the_page_works_for_a_seeded_user(client):
+    make_user("attendee@example.com", password="bilten-demo")
+    response = client.post(
+        "/account/login/", {"username": "attendee@example.com", "password": "bilten-demo"}
+    )
+    assert response.status_code == 302

@@ -1,0 +1,117 @@
+"""What a visitor sees on the public site."""
+
+import datetime as dt
+import json
+import re
+import zoneinfo
+
+import pytest
+
+from event_pages.models import EVENTS_PER_PAGE
+from tests.factories import make_event
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD on the page"
+    return json.loads(match.group(1))
+
+
+def test_the_home_page_shows_featured_and_upcoming_events(client, organization):
+    make_event(organization, "Featured Gala", featured=True)
+    make_event(organization, "Regular Show")
+    body = client.get("/").content.decode()
+    assert "Featured Gala" in body
+    assert "Regular Show" in body
+
+
+def test_drafts_are_invisible_to_the_public(client, organization):
+    draft = make_event(organization, "Secret Draft", publish=False)
+    assert client.get(draft.url or f"/{organization.slug}/{draft.slug}/").status_code == 404
+    assert "Secret Draft" not in client.get("/events/").content.decode()
+    assert "Secret Draft" not in client.get("/sitemap.xml").content.decode()
+
+
+def test_past_events_leave_the_upcoming_list(client, organization):
+    make_event(organization, "Last Year", starts_in_days=-20)
+    assert "Last Year" not in client.get("/events/").content.decode()
+
+
+def test_the_event_list_is_paginated(client, organization):
+    for i in range(EVENTS_PER_PAGE + 2):
+        make_event(organization, f"Show {i:02d}", starts_in_days=10 + i)
+    first = client.get("/events/").content.decode()
+    second = client.get("/events/?page=2").content.decode()
+    assert "Show 00" in first and "Show 13" not in first
+    assert "Show 13" in second
+    assert 'rel="next"' in first
+
+
+def test_the_event_page_shows_the_time_in_the_events_own_time_zone(client, organization):
+    event = make_event(organization, "Tokyo Night", time_zone="Asia/Tokyo")
+    event.starts_at = dt.datetime(2031, 3, 1, 11, 0, tzinfo=dt.UTC)  # 20:00 in Tokyo
+    event.ends_at = None
+    event.save_revision().publish()
+    body = client.get(event.url).content.decode()
+    assert "20:00" in body
+    assert "JST" in body
+    data = json_ld(body)
+    assert data["startDate"] == "2031-03-01T20:00:00+09:00"
+
+
+def test_the_event_page_has_structured_data_and_open_graph_tags(client, organization):
+    from event_pages.models import Venue
+
+    venue = Venue.objects.create(name="Pier 7", address="Hafenstraße 7", postal_code="20457",
+                                 city="Hamburg", country="Germany", latitude=53.54, longitude=9.98)
+    event = make_event(organization, "Harbour Jazz", venue=venue, summary="Jazz by the water.",
+                       tiers=[("General", 2500, None), ("VIP", 6000, 10)])
+    body = client.get(event.url).content.decode()
+    data = json_ld(body)
+    assert data["@type"] == "Event"
+    assert data["name"] == "Harbour Jazz"
+    assert data["location"]["address"]["addressLocality"] == "Hamburg"
+    assert data["location"]["geo"]["latitude"] == 53.54
+    assert {(o["name"], o["price"], o["priceCurrency"]) for o in data["offers"]} == {
+        ("General", "25.00", "EUR"), ("VIP", "60.00", "EUR")}
+    assert data["organizer"]["name"] == organization.title
+    assert '<meta property="og:title" content="Harbour Jazz">' in body
+    assert 'property="og:description" content="Jazz by the water."' in body
+    assert "Pier 7" in body and "Hafenstraße 7, 20457 Hamburg, Germany" in body
+    assert "€25.00" in body and "€60.00" in body
+
+
+def test_disabled_tiers_are_not_offered(client, organization):
+    event = make_event(organization, tiers=[("General", 2500, None), ("Secret", 100, None)])
+    event.tiers.filter(name="Secret").update(enabled=False)
+    assert "Secret" not in client.get(event.url).content.decode()
+
+
+def test_the_organization_page_lists_only_its_own_events(client, organization, other_organization):
+    make_event(organization, "Ours")
+    make_event(other_organization, "Theirs")
+    body = client.get(organization.url).content.decode()
+    assert "Ours" in body and "Theirs" not in body
+
+
+def test_the_sitemap_lists_live_events(client, organization):
+    event = make_event(organization, "Mapped Event")
+    body = client.get("/sitemap.xml").content.decode()
+    assert event.slug in body
+
+
+def test_an_unknown_page_gets_a_calm_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We couldn" in response.content.decode()
+
+
+def test_pages_load_no_outside_assets(client, organization):
+    event = make_event(organization)
+    for url in ("/", "/events/", event.url, "/account/login/"):
+        body = client.get(url).content.decode()
+        sources = re.findall(r'(?:src|href)="(https?://[^"]+)"', body)
+        outside = [s for s in sources if "openstreetmap.org" not in s and "testserver" not in s]
+        assert outside == [], url
