@@ -10,7 +10,8 @@ class EmailAuthenticationForm(AuthenticationForm):
     """Log in with email and password (django-axes counts the failures)."""
 
     username = forms.EmailField(
-        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
     error_messages = {

@@ -13,8 +13,11 @@ class TicketSelectionForm(forms.Form):
         self.tiers = list(tiers)
         for tier in self.tiers:
             self.fields[f"tier_{tier.pk}"] = forms.IntegerField(
-                label=tier.name, min_value=0, max_value=settings.MAX_TICKETS_PER_ORDER,
-                initial=0, required=False,
+                label=tier.name,
+                min_value=0,
+                max_value=settings.MAX_TICKETS_PER_ORDER,
+                initial=0,
+                required=False,
             )
 
     def lines(self) -> list[LineRequest]:
@@ -40,7 +43,8 @@ class CheckoutForm(forms.Form):
         for index in range(ticket_count):
             self.fields[f"attendee_{index}"] = forms.CharField(
                 label=_("Ticket %(n)d: attendee name (optional)") % {"n": index + 1},
-                max_length=150, required=False,
+                max_length=150,
+                required=False,
             )
 
     def attendee_names(self) -> list[str]:
@@ -57,16 +61,19 @@ class DemoCardForm(forms.Form):
     """The demo gateway's test card form. No real card data is ever processed."""
 
     card_number = forms.CharField(
-        label=_("Card number"), max_length=23,
+        label=_("Card number"),
+        max_length=23,
         widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
     )
     expiry = forms.RegexField(
-        label=_("Expiry (MM/YY)"), regex=r"^(0[1-9]|1[0-2])\s*/\s*\d{2}$",
+        label=_("Expiry (MM/YY)"),
+        regex=r"^(0[1-9]|1[0-2])\s*/\s*\d{2}$",
         error_messages={"invalid": _("Enter the expiry as MM/YY.")},
         widget=forms.TextInput(attrs={"autocomplete": "cc-exp", "placeholder": "12/30"}),
     )
     cvc = forms.RegexField(
-        label=_("CVC"), regex=r"^\d{3,4}$",
+        label=_("CVC"),
+        regex=r"^\d{3,4}$",
         error_messages={"invalid": _("Enter the 3 or 4 digits on the back of the card.")},
         widget=forms.TextInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
     )

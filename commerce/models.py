@@ -80,7 +80,10 @@ class Hold(models.Model):
         "event_pages.EventPage", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="holds",
     )
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
@@ -97,11 +100,14 @@ class Hold(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["status", "expires_at"], name="hold_status_expiry"),
-            models.Index(fields=["event_key", "status", "expires_at"], name="hold_event_status_expiry"),
+            models.Index(
+                fields=["event_key", "status", "expires_at"], name="hold_event_status_expiry"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(subtotal_minor__gte=F("discount_minor")), name="hold_discount_le_subtotal"
+                condition=Q(subtotal_minor__gte=F("discount_minor")),
+                name="hold_discount_le_subtotal",
             )
         ]
 
@@ -136,6 +142,9 @@ class HoldLine(models.Model):
             models.UniqueConstraint(fields=["hold", "tier_key"], name="hold_line_one_per_tier"),
         ]
 
+    def __str__(self):
+        return f"{self.quantity} × {self.tier_name}"
+
     @property
     def line_total_minor(self) -> int:
         return self.quantity * self.unit_price_minor
@@ -151,17 +160,23 @@ class PromoCode(models.Model):
     codes in active holds count against the limit (`held`), like tickets."""
 
     organization = models.ForeignKey(
-        "event_pages.EventIndexPage", on_delete=models.CASCADE, related_name="promo_codes",
+        "event_pages.EventIndexPage",
+        on_delete=models.CASCADE,
+        related_name="promo_codes",
         verbose_name=_("organization"),
     )
     code = models.CharField(_("code"), max_length=40, help_text=_("Buyers type it in any case."))
-    kind = models.CharField(_("discount type"), max_length=10, choices=PromoKind.choices,
-                            default=PromoKind.PERCENT)
+    kind = models.CharField(
+        _("discount type"), max_length=10, choices=PromoKind.choices, default=PromoKind.PERCENT
+    )
     percent_off = models.PositiveSmallIntegerField(_("percent off"), null=True, blank=True)
     amount_off_minor = models.PositiveIntegerField(_("amount off"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     tiers = models.ManyToManyField(
-        "event_pages.TicketTier", blank=True, related_name="+", verbose_name=_("only for tiers"),
+        "event_pages.TicketTier",
+        blank=True,
+        related_name="+",
+        verbose_name=_("only for tiers"),
         help_text=_("Leave empty for every tier of the organization's events."),
     )
     valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
@@ -210,7 +225,10 @@ class Order(models.Model):
         "event_pages.EventPage", null=True, on_delete=models.SET_NULL, related_name="orders"
     )
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="orders",
     )
     buyer_email = models.EmailField()
@@ -234,7 +252,9 @@ class Order(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["buyer_email"], name="order_buyer_email")]
         constraints = [
-            models.CheckConstraint(condition=Q(total_quantity__gt=0), name="order_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(total_quantity__gt=0), name="order_quantity_positive"
+            ),
         ]
 
     def __str__(self):
@@ -256,6 +276,9 @@ class OrderItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_item_quantity_positive")
         ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.tier_name}"
 
 
 class Ticket(models.Model):
@@ -312,6 +335,9 @@ class WebhookEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=255, blank=True)
 
+    def __str__(self):
+        return f"{self.type} {self.event_id}"
+
 
 class FollowUpStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -333,3 +359,6 @@ class PaymentFollowUp(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Follow-up for {self.payment}"

@@ -40,7 +40,10 @@ def _stale_held(event_key, now) -> dict:
 
 
 def availability(event, *, now=None) -> Availability:
-    """What each tier of `event` (any locale) can still sell: min(tier remaining, event remaining)."""
+    """What each tier of `event` (any locale) can still sell.
+
+    available = min(tier remaining, event remaining), spec 003 AC T6.
+    """
     now = now or timezone.now()
     inventory = EventInventory.objects.filter(event_key=event.translation_key).first()
     if inventory is None:
@@ -78,8 +81,9 @@ def sales_summary(event) -> list[dict]:
     by_key = {row["tier_key"]: row for row in rows}
     summary = []
     for tier in event.tiers.all():
-        row = by_key.get(tier.translation_key, {"allocation": tier.allocation, "sold": 0,
-                                                "held_now": 0})
+        row = by_key.get(
+            tier.translation_key, {"allocation": tier.allocation, "sold": 0, "held_now": 0}
+        )
         summary.append(
             {
                 "tier": tier,

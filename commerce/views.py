@@ -47,7 +47,9 @@ def hold_tickets(request, event_id):
     if form.is_valid():
         try:
             hold = place_hold(
-                event=event, lines=form.lines(), buyer=_buyer(request),
+                event=event,
+                lines=form.lines(),
+                buyer=_buyer(request),
                 session_key=session_key_of(request),
             )
             return redirect("commerce:checkout", hold_id=hold.pk)
@@ -70,7 +72,8 @@ def _checkout_context(request, hold, **extra):
     payment = Payment.objects.filter(hold=hold).first()
     initial = {
         "buyer_name": getattr(request.user, "name", "") or (payment.buyer_name if payment else ""),
-        "buyer_email": getattr(request.user, "email", "") or (payment.buyer_email if payment else ""),
+        "buyer_email": getattr(request.user, "email", "")
+        or (payment.buyer_email if payment else ""),
     }
     lines = list(hold.lines.all())
     return {
@@ -78,8 +81,10 @@ def _checkout_context(request, hold, **extra):
         "event": hold.event,
         "lines": lines,
         "payment": payment,
-        "form": CheckoutForm(initial=initial, ticket_count=sum(l.quantity for l in lines)),
-        "promo_form": PromoForm(initial={"promo_code": hold.promo_code.code if hold.promo_code else ""}),
+        "form": CheckoutForm(initial=initial, ticket_count=sum(line.quantity for line in lines)),
+        "promo_form": PromoForm(
+            initial={"promo_code": hold.promo_code.code if hold.promo_code else ""}
+        ),
         "card_form": DemoCardForm(),
         "active": hold.is_active_at(timezone.now()),
         **extra,
@@ -105,23 +110,28 @@ def checkout(request, hold_id):
         if promo_form.is_valid():
             try:
                 hold = apply_promo_code(
-                    hold=hold, code=promo_form.cleaned_data["promo_code"],
+                    hold=hold,
+                    code=promo_form.cleaned_data["promo_code"],
                     buyer_email=getattr(request.user, "email", ""),
                 )
-                messages.success(request, _("Promo code applied.") if hold.promo_code else
-                                 _("Promo code removed."))
+                messages.success(
+                    request,
+                    _("Promo code applied.") if hold.promo_code else _("Promo code removed."),
+                )
                 return redirect("commerce:checkout", hold_id=hold.pk)
             except CommerceError as refusal:
                 promo_form.add_error("promo_code", refusal.message)
         return render(request, "commerce/checkout.html", context, status=400)
 
-    form = CheckoutForm(request.POST, ticket_count=sum(l.quantity for l in context["lines"]))
+    form = CheckoutForm(request.POST, ticket_count=sum(line.quantity for line in context["lines"]))
     context["form"] = form
     if form.is_valid():
         try:
             start_checkout(
-                hold=hold, buyer_email=form.cleaned_data["buyer_email"],
-                buyer_name=form.cleaned_data["buyer_name"], attendee_names=form.attendee_names(),
+                hold=hold,
+                buyer_email=form.cleaned_data["buyer_email"],
+                buyer_name=form.cleaned_data["buyer_name"],
+                attendee_names=form.attendee_names(),
             )
             return redirect("commerce:pay", hold_id=hold.pk)
         except CommerceError as refusal:
@@ -190,8 +200,13 @@ def payment_status(request, payment_id):
 def order_detail(request, number):
     order = owned_order(request, number)
     return render(
-        request, "commerce/order_detail.html",
-        {"order": order, "items": order.items.all(), "tickets": order.tickets.select_related("item")},
+        request,
+        "commerce/order_detail.html",
+        {
+            "order": order,
+            "items": order.items.all(),
+            "tickets": order.tickets.select_related("item"),
+        },
     )
 
 

@@ -62,7 +62,9 @@ class EventPageForm(WagtailAdminPageForm):
 
         if not self.instance.pk:
             return 0, {}
-        keys = [form.instance.translation_key for form in self._tier_formset.forms if form.instance.pk]
+        keys = [
+            form.instance.translation_key for form in self._tier_formset.forms if form.instance.pk
+        ]
         return committed_counts(event_key=self.instance.translation_key, tier_keys=keys)
 
     def _refuse_deleting_sold_tiers(self, committed_tiers):

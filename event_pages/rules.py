@@ -45,9 +45,9 @@ def allocation_errors(*, total_capacity: int | None, tiers: list[TierConfig]) ->
 
 def capacity_error(*, total_capacity: int | None, committed: int) -> str | None:
     if total_capacity is not None and total_capacity < committed:
-        return _(
-            "%(n)d tickets are already sold or held; the total capacity cannot be lower."
-        ) % {"n": committed}
+        return _("%(n)d tickets are already sold or held; the total capacity cannot be lower.") % {
+            "n": committed
+        }
     return None
 
 
@@ -57,7 +57,5 @@ def publish_problems(*, total_capacity: int | None, tiers: list[TierConfig]) -> 
     if total_capacity is None:
         problems["total_capacity"] = _("Set the total capacity (X) before publishing.")
     if not any(tier.enabled for tier in tiers):
-        problems["__all__"] = _(
-            "Add at least one ticket tier that is on sale before publishing."
-        )
+        problems["__all__"] = _("Add at least one ticket tier that is on sale before publishing.")
     return problems

@@ -28,7 +28,9 @@ def public_events() -> QuerySet:
         _in_active_locale(queryset)
         .select_related("hero_image", "venue", "category")
         .prefetch_related(
-            Prefetch("tiers", queryset=TicketTier.objects.filter(enabled=True).order_by("sort_order"))
+            Prefetch(
+                "tiers", queryset=TicketTier.objects.filter(enabled=True).order_by("sort_order")
+            )
         )
     )
 

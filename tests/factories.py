@@ -17,7 +17,9 @@ def make_user(email="buyer@example.com", *, password=PASSWORD, **fields) -> User
 def make_organization(home_page, title: str) -> EventIndexPage:
     from accounts.roles import grant_organization
 
-    index = home_page.add_child(instance=EventIndexPage(title=title, contact_email="hi@example.com"))
+    index = home_page.add_child(
+        instance=EventIndexPage(title=title, contact_email="hi@example.com")
+    )
     index.save_revision().publish()
     grant_organization(index)
     return index

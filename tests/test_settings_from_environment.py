@@ -21,8 +21,12 @@ def settings_with(**env):
     base = {k: v for k, v in os.environ.items() if k not in CLEARED}
     base["DJANGO_SETTINGS_MODULE"] = env.pop("module", "bilten.settings.dev")
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], env={**base, **env}, cwd=ROOT,
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-c", PROBE],
+        env={**base, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "bilten"
@@ -262,9 +261,9 @@ DEMO_WEBHOOK_SECRET = "whsec_demo_" + hashlib.sha256(f"demo:{SECRET_KEY}".encode
 # --- Tickets -------------------------------------------------------------------
 # Signs QR tickets and encrypts ticket credentials. Derived from SECRET_KEY in
 # development; production.py refuses to start without it.
-TICKET_SECRET_KEY = env("TICKET_SECRET_KEY") or hashlib.sha256(
-    f"bilten-ticket:{SECRET_KEY}".encode()
-).hexdigest()
+TICKET_SECRET_KEY = (
+    env("TICKET_SECRET_KEY") or hashlib.sha256(f"bilten-ticket:{SECRET_KEY}".encode()).hexdigest()
+)
 
 # --- Search ------------------------------------------------------------------
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")

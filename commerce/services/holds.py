@@ -192,6 +192,7 @@ def place_hold(
         )
         for tier, qty in pairs
     ]
+
     def attempt():
         with transaction.atomic():
             if not take_inventory(event.translation_key, quantities):
@@ -219,9 +220,7 @@ class _Retry(Exception):
 # --- leaving a hold -----------------------------------------------------------------
 
 
-def release_expired_holds(
-    *, event_key=None, now=None, batch: int = 500, wait: bool = False
-) -> int:
+def release_expired_holds(*, event_key=None, now=None, batch: int = 500, wait: bool = False) -> int:
     """Mark ACTIVE holds past expiry EXPIRED and give their tickets back. Returns how many.
 
     Cleanup only: availability already ignores expired holds. Safe to run

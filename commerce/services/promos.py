@@ -59,8 +59,9 @@ def _uses_by_buyer(*, promo: PromoCode, hold: Hold, buyer_email: str, now) -> in
     orders = Order.objects.filter(buyer_orders, promo_code=promo).count()
     same_buyer = Q(buyer_id=hold.buyer_id) if hold.buyer_id else Q(session_key=hold.session_key)
     holds = (
-        Hold.objects.filter(same_buyer, promo_code=promo, status=HoldStatus.ACTIVE,
-                            expires_at__gt=now)
+        Hold.objects.filter(
+            same_buyer, promo_code=promo, status=HoldStatus.ACTIVE, expires_at__gt=now
+        )
         .exclude(pk=hold.pk)
         .count()
     )
@@ -91,9 +92,11 @@ def apply_promo_code(*, hold: Hold, code: str, buyer_email: str = "", now=None) 
         if promo is not None:
             if not take_promo_use(promo.pk):
                 raise PromoCodeError("promo_used_up")
-            if promo.max_uses_per_buyer is not None and _uses_by_buyer(
-                promo=promo, hold=locked, buyer_email=buyer_email, now=now
-            ) >= promo.max_uses_per_buyer:
+            if (
+                promo.max_uses_per_buyer is not None
+                and _uses_by_buyer(promo=promo, hold=locked, buyer_email=buyer_email, now=now)
+                >= promo.max_uses_per_buyer
+            ):
                 raise PromoCodeError("promo_buyer_limit")
         locked.promo_code = promo
         locked.discount_minor = discount

@@ -45,9 +45,16 @@ def build_snippets() -> tuple[dict, dict]:
     venues = {}
     for key, (name, address, postal, city, country, lat, lng) in data.VENUES.items():
         venues[key] = Venue.objects.get_or_create(
-            name=name, locale=locale,
-            defaults={"address": address, "postal_code": postal, "city": city, "country": country,
-                      "latitude": lat, "longitude": lng},
+            name=name,
+            locale=locale,
+            defaults={
+                "address": address,
+                "postal_code": postal,
+                "city": city,
+                "country": country,
+                "latitude": lat,
+                "longitude": lng,
+            },
         )[0]
     return categories, venues
 
@@ -59,8 +66,11 @@ def build_organizations() -> dict:
         page = EventIndexPage.objects.child_of(home).filter(slug=spec["slug"]).first()
         if page is None:
             page = EventIndexPage(
-                title=spec["title"], slug=spec["slug"], about=spec["about"],
-                contact_email=spec["contact_email"], contact_phone=spec["contact_phone"],
+                title=spec["title"],
+                slug=spec["slug"],
+                about=spec["about"],
+                contact_email=spec["contact_email"],
+                contact_phone=spec["contact_phone"],
                 website=spec["website"],
             )
             home.add_child(instance=page)
@@ -81,21 +91,51 @@ def _body(spec, collection) -> str:
     ]
     if spec.get("lineup"):
         people = [
-            {"name": name, "role": role,
-             "photo": _image(f"Portrait {name}", images.portrait(name), collection).pk,
-             "bio": f"{name} has played and spoken across Europe and is known for memorable live shows."}
+            {
+                "name": name,
+                "role": role,
+                "photo": _image(f"Portrait {name}", images.portrait(name), collection).pk,
+                "bio": f"{name} has played and spoken across Europe and is known for "
+                "memorable live shows.",
+            }
             for name, role in spec["lineup"]
         ]
         blocks.append({"type": "lineup", "value": {"title": "Line-up", "people": people}})
     if spec.get("schedule"):
-        items = [{"time": f"{time}:00", "title": title, "description": ""} for time, title in spec["schedule"]]
+        items = [
+            {"time": f"{time}:00", "title": title, "description": ""}
+            for time, title in spec["schedule"]
+        ]
         blocks.append({"type": "schedule", "value": {"title": "Schedule", "items": items}})
-    blocks.append({"type": "quote", "value": {"quote": "The kind of night you talk about for weeks.", "attribution": "City Guide"}})
-    blocks.append({"type": "faq", "value": {"title": "Questions", "items": [
-        {"question": q, "answer": a} for q, a in data.FAQ]}})
-    blocks.append({"type": "call_to_action", "value": {
-        "text": "Get your tickets before they are gone.", "button_label": "Get tickets",
-        "page": None, "url": ""}})
+    blocks.append(
+        {
+            "type": "quote",
+            "value": {
+                "quote": "The kind of night you talk about for weeks.",
+                "attribution": "City Guide",
+            },
+        }
+    )
+    blocks.append(
+        {
+            "type": "faq",
+            "value": {
+                "title": "Questions",
+                "items": [{"question": q, "answer": a} for q, a in data.FAQ],
+            },
+        }
+    )
+    blocks.append(
+        {
+            "type": "call_to_action",
+            "value": {
+                "text": "Get your tickets before they are gone.",
+                "button_label": "Get tickets",
+                "page": None,
+                "url": "",
+            },
+        }
+    )
     return json.dumps(blocks)
 
 
@@ -117,21 +157,35 @@ def _create_event(spec, organization, categories, venues, now) -> EventPage:
     starts = dt.datetime.combine(day, dt.time(spec["hour"]), tzinfo=tz)
     collection = Collection.objects.filter(name=organization.title).first()
     event = EventPage(
-        title=spec["title"], slug=spec["slug"], summary=spec["summary"],
+        title=spec["title"],
+        slug=spec["slug"],
+        summary=spec["summary"],
         hero_image=_image(spec["title"], images.hero_image(spec["title"]), collection),
-        category=categories[spec["category"]], venue=venues[spec["venue"]],
-        starts_at=starts, ends_at=starts + dt.timedelta(hours=spec["hours"]),
-        time_zone=spec["tz"], total_capacity=spec["capacity"], featured=spec["featured"],
-        body=_body(spec, collection), live=False,
+        category=categories[spec["category"]],
+        venue=venues[spec["venue"]],
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=spec["hours"]),
+        time_zone=spec["tz"],
+        total_capacity=spec["capacity"],
+        featured=spec["featured"],
+        body=_body(spec, collection),
+        live=False,
     )
     for order, (name, description, price, currency, allocation, enabled, window) in enumerate(
         spec["tiers"]
     ):
-        event.tiers.add(TicketTier(
-            name=name, description=description, price_minor=price, currency=currency,
-            allocation=allocation, enabled=enabled, sort_order=order,
-            sales_end=(starts - dt.timedelta(days=window)) if window else None,
-        ))
+        event.tiers.add(
+            TicketTier(
+                name=name,
+                description=description,
+                price_minor=price,
+                currency=currency,
+                allocation=allocation,
+                enabled=enabled,
+                sort_order=order,
+                sales_end=(starts - dt.timedelta(days=window)) if window else None,
+            )
+        )
     organization.add_child(instance=event)
     revision = event.save_revision()
     if not spec.get("draft"):
@@ -147,7 +201,9 @@ def translate(page, language_code: str, strings: dict) -> bool:
         return False
     with transaction.atomic():
         source, _created = TranslationSource.get_or_create_from_instance(page)
-        translation, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
+        translation, _created = Translation.objects.get_or_create(
+            source=source, target_locale=locale
+        )
         po = translation.export_po()
         for entry in po:
             entry.msgstr = strings.get(entry.msgid, entry.msgid)
@@ -163,7 +219,7 @@ def build_translations(organizations, events) -> int:
     count += translate(_home(), "de", data.GERMAN)
     for organization in organizations.values():
         count += translate(organization, "de", data.GERMAN)
-    for spec, event in zip(data.EVENTS, events):
+    for spec, event in zip(data.EVENTS, events, strict=True):
         if spec.get("translate") and event.live:
             count += translate(event, "de", data.GERMAN)
     return count
@@ -176,8 +232,11 @@ def build_users(organizations) -> list[str]:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email, password=data.PASSWORD, name=name,
-                is_superuser=superuser, is_staff=superuser,
+                email=email,
+                password=data.PASSWORD,
+                name=name,
+                is_superuser=superuser,
+                is_staff=superuser,
             )
             created.append(email)
         if role and role.startswith("organizer:"):

@@ -40,7 +40,10 @@ def _gradient(size, top, bottom) -> Image.Image:
     draw = ImageDraw.Draw(base)
     for y in range(height):
         t = y / max(height - 1, 1)
-        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)))
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
     return base
 
 
@@ -98,8 +101,12 @@ def logo(name: str, *, size=400) -> bytes:
     initials = "".join(word[0] for word in name.split()[:2]).upper()
     font = _font(int(size * 0.42))
     box = draw.textbbox((0, 0), initials, font=font)
-    draw.text(((size - (box[2] - box[0])) / 2 - box[0], (size - (box[3] - box[1])) / 2 - box[1]),
-              initials, font=font, fill=(255, 255, 255))
+    draw.text(
+        ((size - (box[2] - box[0])) / 2 - box[0], (size - (box[3] - box[1])) / 2 - box[1]),
+        initials,
+        font=font,
+        fill=(255, 255, 255),
+    )
     return _to_jpeg(image)
 
 

@@ -2,8 +2,6 @@
 
 import json
 
-
-
 from django import template
 from django.conf import settings
 from django.utils import dateformat

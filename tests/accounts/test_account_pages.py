@@ -45,9 +45,7 @@ def test_a_weak_password_is_refused_beside_the_password(client):
 
 def test_a_member_logs_in_with_email_and_password(client):
     make_user("ada@example.com")
-    response = client.post(
-        "/account/login/", {"username": "ADA@example.com", "password": PASSWORD}
-    )
+    response = client.post("/account/login/", {"username": "ADA@example.com", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/account/profile/"
 
@@ -88,7 +86,12 @@ def test_a_member_updates_their_profile(client):
     client.force_login(user)
     response = client.post(
         "/account/profile/",
-        {"name": "Ada King", "email": "ada@example.com", "language": "de", "marketing_consent": "on"},
+        {
+            "name": "Ada King",
+            "email": "ada@example.com",
+            "language": "de",
+            "marketing_consent": "on",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -104,7 +107,8 @@ def test_a_password_reset_email_leads_to_a_new_password(client):
     form_page = client.get(link, follow=True)
     set_password_url = form_page.redirect_chain[-1][0]
     response = client.post(
-        set_password_url, {"new_password1": "a-new-long-secret", "new_password2": "a-new-long-secret"}
+        set_password_url,
+        {"new_password1": "a-new-long-secret", "new_password2": "a-new-long-secret"},
     )
     assert response.status_code == 302
     user.refresh_from_db()

@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Group
-
 from wagtail.test.utils.form_data import rich_text
 
 from accounts import roles
@@ -64,9 +63,7 @@ def test_an_organizer_cannot_add_events_to_another_organization(
     client, organizer, other_organization
 ):
     client.force_login(organizer)
-    response = client.post(
-        ADD_URL.format(parent=other_organization.pk), event_form(tiers=[tier()])
-    )
+    response = client.post(ADD_URL.format(parent=other_organization.pk), event_form(tiers=[tier()]))
     assert response.status_code in (302, 403)
     assert not EventPage.objects.filter(slug="harbour-lights").exists()
 

@@ -6,7 +6,10 @@ from playwright.sync_api import expect
 from accounts import roles
 from tests.factories import PASSWORD, make_organization, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
@@ -48,8 +51,9 @@ def test_organizer_is_refused_publishing_without_an_enabled_tier_then_publishes(
     add_tier(page, 1, "General", "22.50")
 
     publish(page)
-    expect(page.get_by_text("Add at least one ticket tier that is on sale before publishing."))\
-        .to_be_visible()
+    expect(
+        page.get_by_text("Add at least one ticket tier that is on sale before publishing.")
+    ).to_be_visible()
 
     # The change is autosaved as a draft (Wagtail) before the organizer publishes.
     with page.expect_response(lambda r: r.request.method == "POST"):

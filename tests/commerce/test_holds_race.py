@@ -46,7 +46,9 @@ def race(workers: int, action) -> list:
 
 def buy(event, tier, quantity, session_key=""):
     return lambda i: place_hold(
-        event=event, lines=[LineRequest(tier.pk, quantity)], session_key=session_key or f"buyer-{event.pk}-{i}"
+        event=event,
+        lines=[LineRequest(tier.pk, quantity)],
+        session_key=session_key or f"buyer-{event.pk}-{i}",
     )
 
 
@@ -73,7 +75,9 @@ def test_a_tier_allocation_holds_while_other_tiers_share_the_capacity(home_page)
     organization = make_organization(home_page, "Race Org")
     for round_ in range(3):
         event = make_event(
-            organization, f"Mixed {round_}", capacity=20,
+            organization,
+            f"Mixed {round_}",
+            capacity=20,
             tiers=[("Early", 1000, 5), ("General", 2000, None)],
         )
         early, general = event.tiers.get(name="Early"), event.tiers.get(name="General")

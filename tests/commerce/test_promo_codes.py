@@ -17,8 +17,9 @@ from tests.factories import make_event
 
 def new_hold(event, name="General", quantity=2, session_key="s1", now=None):
     tier = event.tiers.get(name=name)
-    return place_hold(event=event, lines=[LineRequest(tier.pk, quantity)], session_key=session_key,
-                      now=now)
+    return place_hold(
+        event=event, lines=[LineRequest(tier.pk, quantity)], session_key=session_key, now=now
+    )
 
 
 def reason(hold, code, **kwargs):
@@ -29,14 +30,16 @@ def reason(hold, code, **kwargs):
 
 @pytest.fixture
 def event(organization):
-    return make_event(organization, capacity=100,
-                      tiers=[("General", 2500, None), ("VIP", 10000, 10)])
+    return make_event(
+        organization, capacity=100, tiers=[("General", 2500, None), ("VIP", 10000, 10)]
+    )
 
 
 @pytest.fixture
 def promo(organization):
-    return PromoCode.objects.create(organization=organization, code="SUMMER",
-                                    kind=PromoKind.PERCENT, percent_off=20)
+    return PromoCode.objects.create(
+        organization=organization, code="SUMMER", kind=PromoKind.PERCENT, percent_off=20
+    )
 
 
 @pytest.mark.django_db
@@ -50,8 +53,13 @@ def test_a_percent_code_typed_in_any_case_discounts_the_hold(event, promo):
 
 @pytest.mark.django_db
 def test_a_fixed_code_never_discounts_below_zero(event, organization):
-    PromoCode.objects.create(organization=organization, code="TENNER", kind=PromoKind.FIXED,
-                             amount_off_minor=100000, currency="EUR")
+    PromoCode.objects.create(
+        organization=organization,
+        code="TENNER",
+        kind=PromoKind.FIXED,
+        amount_off_minor=100000,
+        currency="EUR",
+    )
     hold = apply_promo_code(hold=new_hold(event, quantity=1), code="TENNER")
     assert hold.amount_minor == 0
 

@@ -4,7 +4,14 @@ import pytest
 
 from commerce.models import EventInventory, TierInventory
 from event_pages.models import EventPage
-from tests.event_pages.editor import ADD_URL, EDIT_URL, event_form, existing_tiers, form_errors, tier
+from tests.event_pages.editor import (
+    ADD_URL,
+    EDIT_URL,
+    event_form,
+    existing_tiers,
+    form_errors,
+    tier,
+)
 from tests.factories import make_event, make_user
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +109,9 @@ def test_the_editor_types_prices_in_major_units(editor, organization):
 
 
 def test_publishing_without_a_capacity_is_refused_with_the_reason(editor, organization):
-    response = add_event(editor, organization, total_capacity="", tiers=[tier()],
-                         action="action-publish")
+    response = add_event(
+        editor, organization, total_capacity="", tiers=[tier()], action="action-publish"
+    )
     assert form_errors(response)["total_capacity"] == [
         "Set the total capacity (X) before publishing."
     ]
@@ -111,8 +119,7 @@ def test_publishing_without_a_capacity_is_refused_with_the_reason(editor, organi
 
 
 def test_publishing_without_an_enabled_tier_is_refused_with_the_reason(editor, organization):
-    response = add_event(editor, organization, tiers=[tier(enabled=False)],
-                         action="action-publish")
+    response = add_event(editor, organization, tiers=[tier(enabled=False)], action="action-publish")
     assert form_errors(response)["__all__"] == [
         "Add at least one ticket tier that is on sale before publishing."
     ]
@@ -127,8 +134,12 @@ def test_saving_a_draft_without_tiers_or_capacity_is_allowed(editor, organizatio
 
 
 def test_publishing_a_valid_event_creates_its_inventory(editor, organization):
-    add_event(editor, organization, tiers=[tier("Early", allocation="40"), tier("General")],
-              action="action-publish")
+    add_event(
+        editor,
+        organization,
+        tiers=[tier("Early", allocation="40"), tier("General")],
+        action="action-publish",
+    )
     event = EventPage.objects.get()
     assert event.live
     inventory = EventInventory.objects.get(event_key=event.translation_key)
@@ -178,8 +189,9 @@ def test_capacity_cannot_drop_below_tickets_already_sold(editor, organization):
     EventInventory.objects.filter(event_key=event.translation_key).update(sold=80)
     response = editor.post(
         EDIT_URL.format(page=event.pk),
-        event_form(tiers=existing_tiers(event), initial_tiers=1, slug=event.slug,
-                   total_capacity="50"),
+        event_form(
+            tiers=existing_tiers(event), initial_tiers=1, slug=event.slug, total_capacity="50"
+        ),
     )
     assert form_errors(response)["total_capacity"] == [
         "80 tickets are already sold or held; the total capacity cannot be lower."

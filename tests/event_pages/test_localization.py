@@ -27,8 +27,12 @@ def german_event(event, home_page):
     return translate(
         event,
         "de",
-        {"Summer Night Concert": "Sommernachtskonzert", "An open-air evening.": "Ein Abend unter freiem Himmel.",
-         "Early Bird": "Frühbucher", "General": "Normal"},
+        {
+            "Summer Night Concert": "Sommernachtskonzert",
+            "An open-air evening.": "Ein Abend unter freiem Himmel.",
+            "Early Bird": "Frühbucher",
+            "General": "Normal",
+        },
     )
 
 

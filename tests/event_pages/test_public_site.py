@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 import re
-import zoneinfo
 
 import pytest
 
@@ -64,10 +63,22 @@ def test_the_event_page_shows_the_time_in_the_events_own_time_zone(client, organ
 def test_the_event_page_has_structured_data_and_open_graph_tags(client, organization):
     from event_pages.models import Venue
 
-    venue = Venue.objects.create(name="Pier 7", address="Hafenstraße 7", postal_code="20457",
-                                 city="Hamburg", country="Germany", latitude=53.54, longitude=9.98)
-    event = make_event(organization, "Harbour Jazz", venue=venue, summary="Jazz by the water.",
-                       tiers=[("General", 2500, None), ("VIP", 6000, 10)])
+    venue = Venue.objects.create(
+        name="Pier 7",
+        address="Hafenstraße 7",
+        postal_code="20457",
+        city="Hamburg",
+        country="Germany",
+        latitude=53.54,
+        longitude=9.98,
+    )
+    event = make_event(
+        organization,
+        "Harbour Jazz",
+        venue=venue,
+        summary="Jazz by the water.",
+        tiers=[("General", 2500, None), ("VIP", 6000, 10)],
+    )
     body = client.get(event.url).content.decode()
     data = json_ld(body)
     assert data["@type"] == "Event"
@@ -75,7 +86,9 @@ def test_the_event_page_has_structured_data_and_open_graph_tags(client, organiza
     assert data["location"]["address"]["addressLocality"] == "Hamburg"
     assert data["location"]["geo"]["latitude"] == 53.54
     assert {(o["name"], o["price"], o["priceCurrency"]) for o in data["offers"]} == {
-        ("General", "25.00", "EUR"), ("VIP", "60.00", "EUR")}
+        ("General", "25.00", "EUR"),
+        ("VIP", "60.00", "EUR"),
+    }
     assert data["organizer"]["name"] == organization.title
     assert '<meta property="og:title" content="Harbour Jazz">' in body
     assert 'property="og:description" content="Jazz by the water."' in body

@@ -62,13 +62,17 @@ def test_german_translations_share_the_event_identity():
     german = EventPage.objects.filter(locale__language_code="de", live=True)
     assert german.count() >= 2
     for event in german:
-        source = EventPage.objects.get(translation_key=event.translation_key,
-                                       locale__language_code="en")
+        source = EventPage.objects.get(
+            translation_key=event.translation_key, locale__language_code="en"
+        )
         assert event.title == data.GERMAN.get(source.title, source.title)
         assert {t.translation_key for t in event.tiers.all()} == {
-            t.translation_key for t in source.tiers.all()}
-    assert EventPage.objects.get(slug="tempelhof-summer-festival",
-                                 locale__language_code="de").title == "Tempelhof Sommerfestival"
+            t.translation_key for t in source.tiers.all()
+        }
+    assert (
+        EventPage.objects.get(slug="tempelhof-summer-festival", locale__language_code="de").title
+        == "Tempelhof Sommerfestival"
+    )
 
 
 def test_seed_demo_refuses_production_settings(monkeypatch):

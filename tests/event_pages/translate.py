@@ -10,9 +10,7 @@ def translate(page, language_code: str, strings: dict[str, str] | None = None):
     strings = strings or {}
     locale = Locale.objects.get(language_code=language_code)
     source, _created = TranslationSource.get_or_create_from_instance(page)
-    translation, _created = Translation.objects.get_or_create(
-        source=source, target_locale=locale
-    )
+    translation, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
     po = translation.export_po()
     for entry in po:
         entry.msgstr = strings.get(entry.msgid, entry.msgid)

@@ -31,11 +31,13 @@ class Command(BaseCommand):
         translated = build.build_translations(organizations, events)
         with transaction.atomic():
             created = build.build_users(organizations)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready in {time.monotonic() - started:.1f}s: {len(organizations)} "
-            f"organizations, {len(events)} events, {translated} new translations, "
-            f"{len(created)} new users."
-        ))
-        self.stdout.write("Demo logins (password: %s):" % data.PASSWORD)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready in {time.monotonic() - started:.1f}s: {len(organizations)} "
+                f"organizations, {len(events)} events, {translated} new translations, "
+                f"{len(created)} new users."
+            )
+        )
+        self.stdout.write(f"Demo logins (password: {data.PASSWORD}):")
         for email, _name, role, _superuser in data.USERS:
             self.stdout.write(f"  {email:<26} {role or 'attendee'}")
