@@ -1,5 +1,6 @@
 """Shared fixtures. Factories live in tests/factories.py."""
 
+import importlib
 import os
 import shutil
 
@@ -25,11 +26,47 @@ def _clean_cache():
     cache.clear()
 
 
-@pytest.fixture
-def home_page(db):
+PERMISSION_MIGRATIONS = [
+    ("wagtail.admin.migrations.0001_create_admin_access_permissions",
+     "create_admin_access_permissions"),
+    ("wagtail_localize.migrations.0006_create_submit_translation_permission",
+     "create_submit_translation_permission"),
+]
+
+
+def ensure_site_baseline():
+    """What the data migrations create, rebuilt after a transactional test flushed it."""
+    from django.apps import apps
+    from wagtail.models import Collection, Locale, Page, Site
+
+    from accounts.roles import ensure_role_groups, grant_marketing
     from event_pages.models import HomePage
 
-    return HomePage.objects.get(depth=2, locale__language_code="en")
+    home = HomePage.objects.filter(depth=2, locale__language_code="en").first()
+    if home is not None:
+        return home
+    english = Locale.objects.get_or_create(language_code="en")[0]
+    for code in ("de", "fr"):
+        Locale.objects.get_or_create(language_code=code)
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=english)
+    )
+    home = root.add_child(instance=HomePage(title="Bilten", slug="home", locale=english))
+    Site.objects.update_or_create(
+        hostname="localhost", defaults={"root_page": home, "is_default_site": True, "port": 80}
+    )
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+    for module, function in PERMISSION_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+    ensure_role_groups(apps)
+    grant_marketing(apps, home_page=home)
+    return home
+
+
+@pytest.fixture
+def home_page(db):
+    return ensure_site_baseline()
 
 
 @pytest.fixture

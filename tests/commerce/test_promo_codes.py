@@ -132,7 +132,7 @@ def test_an_empty_code_removes_the_discount(event, promo):
 
 
 @requires_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_usage_limit_holds_when_buyers_race_for_the_last_uses(home_page):
     from tests.factories import make_organization
 
