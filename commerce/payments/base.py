@@ -1,0 +1,37 @@
+"""The payment gateway interface. Stripe in production, the demo gateway by default."""
+
+import abc
+from dataclasses import dataclass
+
+
+class InvalidSignature(Exception):
+    """A webhook whose signature is missing, wrong or too old."""
+
+
+@dataclass(frozen=True)
+class GatewayPayment:
+    reference: str
+    status: str  # "succeeded" | "failed" | "pending" | "refunded"
+    amount_minor: int
+    currency: str
+    failure_message: str = ""
+
+
+class PaymentGateway(abc.ABC):
+    name: str
+
+    @abc.abstractmethod
+    def create_payment(self, *, payment, idempotency_key: str) -> tuple[str, str]:
+        """Create (or update) the provider's payment; returns (reference, client_secret)."""
+
+    @abc.abstractmethod
+    def retrieve(self, reference: str) -> GatewayPayment:
+        """The provider's current truth about a payment (never trust a webhook payload)."""
+
+    @abc.abstractmethod
+    def refund(self, *, reference: str, amount_minor: int) -> None:
+        """Refund a succeeded payment."""
+
+    @abc.abstractmethod
+    def parse_webhook(self, *, payload: bytes, signature: str) -> dict:
+        """Verify the signature and return the event; raises InvalidSignature."""

@@ -1,0 +1,98 @@
+"""The embedded demo gateway: a test-card form, no real money.
+
+It reaches orders through the same path as Stripe: the card check produces a
+Stripe-shaped `payment_intent.*` event, signed like Stripe signs, and handed to
+the same webhook handler. Its truth (what `retrieve` answers) is the stored
+DemoCharge, never the event payload.
+"""
+
+import json
+import secrets
+import time
+
+from django.conf import settings
+from django.utils import timezone
+
+from commerce.exceptions import CommerceError, HoldError
+from commerce.payments import signing
+from commerce.payments.base import GatewayPayment, PaymentGateway
+
+SUCCEEDS = "4242424242424242"
+DECLINED = "4000000000000002"
+
+
+def _luhn_ok(number: str) -> bool:
+    total = 0
+    for index, digit in enumerate(reversed(number)):
+        value = int(digit)
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+class DemoGateway(PaymentGateway):
+    name = "demo"
+
+    def create_payment(self, *, payment, idempotency_key):
+        from commerce.models import DemoCharge
+
+        charge, _created = DemoCharge.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={
+                "reference": f"demo_pi_{secrets.token_hex(12)}",
+                "amount_minor": payment.amount_minor,
+                "currency": payment.currency,
+            },
+        )
+        return charge.reference, ""
+
+    def retrieve(self, reference):
+        from commerce.models import DemoCharge
+
+        charge = DemoCharge.objects.get(reference=reference)
+        return GatewayPayment(
+            reference=charge.reference, status=charge.status, amount_minor=charge.amount_minor,
+            currency=charge.currency, failure_message=charge.failure_message,
+        )
+
+    def refund(self, *, reference, amount_minor):
+        from commerce.models import DemoCharge
+
+        DemoCharge.objects.filter(reference=reference).update(status="refunded")
+
+    def parse_webhook(self, *, payload, signature):
+        return signing.verify(payload, signature, settings.DEMO_WEBHOOK_SECRET)
+
+
+def confirm_demo_payment(*, payment, card_number: str) -> str:
+    """Charge the demo card: 4242… succeeds, 4000 0000 0000 0002 is declined."""
+    from commerce.models import DemoCharge
+    from commerce.services.orders import handle_webhook
+
+    number = "".join(card_number.split())
+    if not (number.isdigit() and len(number) == 16 and _luhn_ok(number)):
+        raise CommerceError("invalid_card")
+    if not payment.hold.is_active_at(timezone.now()) and payment.status != "succeeded":
+        raise HoldError("hold_not_active")
+    succeeded = number != DECLINED
+    status = "succeeded" if succeeded else "failed"
+    DemoCharge.objects.filter(reference=payment.reference).exclude(status="succeeded").update(
+        status=status,
+        failure_message="" if succeeded else "Your card was declined.",
+        amount_minor=payment.amount_minor,
+    )
+    event = {
+        "id": f"evt_demo_{secrets.token_hex(12)}",
+        "object": "event",
+        "created": int(time.time()),
+        "type": "payment_intent.succeeded" if succeeded else "payment_intent.payment_failed",
+        "data": {"object": {"id": payment.reference, "object": "payment_intent"}},
+    }
+    payload = json.dumps(event).encode()
+    handle_webhook(
+        payload=payload,
+        signature=signing.sign(payload, settings.DEMO_WEBHOOK_SECRET),
+        gateway=DemoGateway(),
+    )
+    return "succeeded" if succeeded else "declined"

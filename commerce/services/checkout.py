@@ -1,0 +1,78 @@
+"""Checkout: turn an active hold into one payment at the gateway (idempotently)."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from commerce.exceptions import CommerceError, HoldError
+from commerce.models import Hold, Payment, PaymentStatus
+from commerce.payments import get_gateway
+
+
+def _clean_buyer(buyer_email: str, buyer_name: str) -> tuple[str, str]:
+    email, name = (buyer_email or "").strip().lower(), (buyer_name or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise CommerceError("invalid_email") from exc
+    if not name or len(name) > 150:
+        raise CommerceError("invalid_name")
+    return email, name
+
+
+def start_checkout(
+    *, hold: Hold, buyer_email: str, buyer_name: str, attendee_names=None, now=None
+) -> Payment:
+    """The hold's one Payment, created at the gateway or reused (a double click pays once).
+
+    Refuses HoldError("hold_not_active") once the hold expired; invalid buyer
+    details are refused with a code naming the field.
+    """
+    now = now or timezone.now()
+    email, name = _clean_buyer(buyer_email, buyer_name)
+    names = [str(n).strip()[:150] for n in (attendee_names or [])]
+    with transaction.atomic():
+        locked = Hold.objects.select_for_update().get(pk=hold.pk)
+        if not locked.is_active_at(now):
+            raise HoldError("hold_not_active")
+        payment, _created = Payment.objects.get_or_create(
+            hold=locked,
+            defaults={
+                "gateway": get_gateway().name,
+                "amount_minor": locked.amount_minor,
+                "currency": locked.currency,
+            },
+        )
+        if payment.status == PaymentStatus.SUCCEEDED:
+            return payment
+        payment.buyer_email, payment.buyer_name, payment.attendee_names = email, name, names
+        amount_changed = payment.amount_minor != locked.amount_minor
+        payment.amount_minor = locked.amount_minor
+        if not payment.reference or amount_changed:
+            gateway = get_gateway(payment.gateway)
+            reference, secret = gateway.create_payment(
+                payment=payment, idempotency_key=f"hold-{locked.pk}-{locked.amount_minor}"
+            )
+            payment.reference, payment.client_secret = reference, secret
+        payment.save()
+    return payment
+
+
+def checkout_details(payment: Payment) -> dict:
+    """What a client needs to take the payment: Stripe's client secret or the demo form."""
+    from django.conf import settings
+
+    details = {
+        "payment_id": str(payment.pk),
+        "gateway": payment.gateway,
+        "amount_minor": payment.amount_minor,
+        "currency": payment.currency,
+        "expires_at": payment.hold.expires_at.isoformat(),
+    }
+    if payment.gateway == "stripe":
+        details["client_secret"] = payment.client_secret
+        details["publishable_key"] = settings.STRIPE_PUBLISHABLE_KEY
+    else:
+        details["confirm_url"] = f"/api/v1/demo-payments/{payment.pk}/confirm/"
+    return details

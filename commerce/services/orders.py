@@ -1,0 +1,216 @@
+"""Payment outcomes: from a verified gateway event to an order with tickets.
+
+Invariant 4: an order exists only after a verified payment success, and one
+success creates at most one order however often (or concurrently) the event
+arrives. We never trust the webhook payload: the gateway is asked again.
+"""
+
+import logging
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from commerce.exceptions import CommerceError
+from commerce.models import (
+    FollowUpStatus,
+    HoldStatus,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Payment,
+    PaymentFollowUp,
+    PaymentStatus,
+    Ticket,
+    WebhookEvent,
+)
+from commerce.payments import get_gateway
+from commerce.services.holds import convert_hold_to_sale
+
+logger = logging.getLogger(__name__)
+
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+NUMBER_LENGTH = 10
+HANDLED_TYPES = {"payment_intent.succeeded", "payment_intent.payment_failed"}
+ALLOWED_TRANSITIONS = {OrderStatus.PAID: {OrderStatus.COMPLETED}}
+
+
+def new_order_number() -> str:
+    return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_LENGTH))
+
+
+def new_ticket_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
+    """Verify, record once, and apply a gateway event. Returns what happened.
+
+    Raises InvalidSignature (nothing recorded). A replayed event id answers
+    "duplicate"; unknown types are recorded and ignored.
+    """
+    gateway = gateway or get_gateway()
+    event = gateway.parse_webhook(payload=payload, signature=signature)
+    event_id, event_type = str(event.get("id", "")), str(event.get("type", ""))
+    if not event_id:
+        return "ignored"
+    # Recording and applying happen in one transaction: if applying fails, the
+    # record is rolled back too and the gateway's retry is processed afresh.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = WebhookEvent.objects.create(event_id=event_id, type=event_type)
+        except IntegrityError:
+            return "duplicate"
+        if event_type not in HANDLED_TYPES:
+            outcome = "ignored"
+        else:
+            reference = ((event.get("data") or {}).get("object") or {}).get("id", "")
+            outcome = apply_gateway_state(reference=reference, gateway=gateway)
+        record.outcome = outcome
+        record.save(update_fields=["outcome"])
+    return outcome
+
+
+def apply_gateway_state(*, reference: str, gateway) -> str:
+    """Bring our records in line with what the gateway says about `reference`."""
+    payment = Payment.objects.filter(reference=reference, gateway=gateway.name).first()
+    if payment is None:
+        logger.warning("gateway event for unknown payment %s", reference)
+        return "unknown_payment"
+    truth = gateway.retrieve(reference)
+    if truth.status == "succeeded":
+        if truth.amount_minor != payment.amount_minor or truth.currency != payment.currency:
+            logger.error("amount mismatch on %s: %s", reference, truth)
+            _follow_up(payment, "The amount paid does not match the order total.")
+            return "review"
+        order = confirm_payment(payment=payment)
+        return "order_created" if order else "review"
+    if truth.status == "failed":
+        Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
+            status=PaymentStatus.FAILED, failure_message=truth.failure_message[:255]
+        )
+        return "payment_failed"
+    return "pending"
+
+
+def confirm_payment(*, payment: Payment) -> Order | None:
+    """Create the order, its items and tickets for a succeeded payment — at most once.
+
+    When the hold had expired and its tickets went to someone else, the money
+    is recorded and a follow-up is opened for support (no order, no oversell).
+    """
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("hold").get(pk=payment.pk)
+        existing = Order.objects.filter(payment=locked).first()
+        if existing is not None:
+            return existing
+        if hasattr(locked, "follow_up"):
+            return None
+        locked.status = PaymentStatus.SUCCEEDED
+        locked.failure_message = ""
+        locked.save(update_fields=["status", "failure_message", "updated_at"])
+        if locked.hold.status == HoldStatus.CONSUMED or not convert_hold_to_sale(hold=locked.hold):
+            _follow_up(locked, "Paid after the reservation expired and the tickets were gone.")
+            return None
+        order = _create_order(locked)
+        transition(order=order, to=OrderStatus.COMPLETED)
+        transaction.on_commit(lambda: _queue_confirmation(order.pk))
+    return order
+
+
+def _create_order(payment: Payment) -> Order:
+    hold = payment.hold
+    lines = list(hold.lines.select_related("tier"))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(
+                    number=new_order_number(), hold=hold, payment=payment,
+                    event_key=hold.event_key, event=hold.event, buyer=hold.buyer,
+                    buyer_email=payment.buyer_email, buyer_name=payment.buyer_name,
+                    total_quantity=sum(line.quantity for line in lines),
+                    subtotal_minor=hold.subtotal_minor, discount_minor=hold.discount_minor,
+                    total_minor=hold.amount_minor, currency=hold.currency,
+                    promo_code=hold.promo_code, payment_provider=payment.gateway,
+                    payment_reference=payment.reference,
+                )
+            break
+        except IntegrityError:
+            if Order.objects.filter(payment=payment).exists():
+                raise
+            continue  # an order-number collision: draw again
+    names = iter(payment.attendee_names or [])
+    for line in lines:
+        item = OrderItem.objects.create(
+            order=order, tier_key=line.tier_key, tier=line.tier, tier_name=line.tier_name,
+            quantity=line.quantity, unit_price_minor=line.unit_price_minor,
+            line_total_minor=line.line_total_minor,
+        )
+        Ticket.objects.bulk_create(
+            Ticket(order=order, item=item, tier_key=line.tier_key, code=new_ticket_code(),
+                   attendee_name=next(names, "") or "")
+            for _ in range(line.quantity)
+        )
+    return order
+
+
+def transition(*, order: Order, to: str) -> Order:
+    """The order state machine: PAID -> COMPLETED, nothing else."""
+    if to not in ALLOWED_TRANSITIONS.get(order.status, set()):
+        raise CommerceError("invalid_transition")
+    if to == OrderStatus.COMPLETED and not order.tickets.exists():
+        raise CommerceError("invalid_transition")
+    order.status = to
+    order.completed_at = timezone.now() if to == OrderStatus.COMPLETED else order.completed_at
+    order.save(update_fields=["status", "completed_at", "updated_at"])
+    return order
+
+
+def _queue_confirmation(order_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("commerce.tasks.send_order_confirmation", order_id, task_name=f"confirm-{order_id}")
+
+
+def _follow_up(payment: Payment, reason: str) -> PaymentFollowUp:
+    Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.SUCCEEDED)
+    follow_up, _created = PaymentFollowUp.objects.get_or_create(
+        payment=payment, defaults={"reason": reason}
+    )
+    return follow_up
+
+
+def refund_follow_up(*, follow_up: PaymentFollowUp, actor=None) -> PaymentFollowUp:
+    """Refund a payment that could not become an order (idempotent)."""
+    with transaction.atomic():
+        locked = PaymentFollowUp.objects.select_for_update().select_related("payment").get(
+            pk=follow_up.pk
+        )
+        if locked.status == FollowUpStatus.REFUNDED:
+            return locked
+        payment = locked.payment
+        get_gateway(payment.gateway).refund(
+            reference=payment.reference, amount_minor=payment.amount_minor
+        )
+        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)
+        locked.status, locked.settled_at = FollowUpStatus.REFUNDED, timezone.now()
+        locked.save(update_fields=["status", "settled_at"])
+        logger.info("refunded follow-up %s by %s", locked.pk, actor)
+    return locked
+
+
+def order_state_for_payment(payment: Payment) -> dict:
+    """What the confirmation page shows while it waits for the webhook."""
+    payment.refresh_from_db()
+    order = Order.objects.filter(payment=payment).first()
+    if order is not None:
+        return {"state": "completed", "order_number": order.number, "message": ""}
+    if PaymentFollowUp.objects.filter(payment=payment).exists():
+        return {"state": "review", "order_number": None,
+                "message": "We received your payment and are reviewing your order. "
+                           "Our support team will contact you shortly."}
+    if payment.status == PaymentStatus.FAILED:
+        return {"state": "failed", "order_number": None,
+                "message": payment.failure_message or "The payment did not go through."}
+    return {"state": "pending", "order_number": None, "message": ""}
