@@ -121,7 +121,7 @@ def checkout(request, hold_id):
                 return redirect("commerce:checkout", hold_id=hold.pk)
             except CommerceError as refusal:
                 promo_form.add_error("promo_code", refusal.message)
-        return render(request, "commerce/checkout.html", context, status=400)
+        return render(request, "commerce/checkout.html", context)
 
     form = CheckoutForm(request.POST, ticket_count=sum(line.quantity for line in context["lines"]))
     context["form"] = form
@@ -136,7 +136,7 @@ def checkout(request, hold_id):
             return redirect("commerce:pay", hold_id=hold.pk)
         except CommerceError as refusal:
             form.add_error(None, refusal.message)
-    return render(request, "commerce/checkout.html", context, status=400)
+    return render(request, "commerce/checkout.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,7 +170,7 @@ def pay(request, hold_id):
                 card_form.add_error(
                     "card_number", _("Your card was declined. Please try another card.")
                 )
-        return render(request, "commerce/pay.html", context, status=400)
+        return render(request, "commerce/pay.html", context)
     return render(request, "commerce/pay.html", context)
 
 

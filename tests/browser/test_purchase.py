@@ -1,0 +1,66 @@
+"""A visitor buys tickets in demo mode, end to end, in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from commerce.models import Order
+from tests.factories import make_event, make_organization, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def concert(home_page):
+    organization = make_organization(home_page, "Aurora Live")
+    return make_event(organization, "Harbour Lights", capacity=50,
+                      tiers=[("Early Bird", 1900, 20), ("General", 2900, None), ("VIP", 9900, 0)])
+
+
+def test_full_purchase_with_a_declined_card_then_a_good_one(page, live_server, concert,
+                                                            console_errors):
+    user = make_user("fan@example.com", name="Fan Person")
+    page.goto(f"{live_server.url}/account/login/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", "correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"{live_server.url}/events/")
+    page.get_by_role("link", name="Harbour Lights").first.click()
+    expect(page.locator("[data-tier]").filter(has_text="VIP")).to_contain_text("Sold out")
+    page.get_by_label("Number of Early Bird tickets").fill("1")
+    page.get_by_label("Number of General tickets").fill("2")
+    page.get_by_role("button", name="Get tickets").click()
+
+    expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
+    expect(page.locator("[data-countdown-value]")).to_have_text(re.compile(r"1[45]:\d\d"))
+    expect(page.get_by_text("€77.00")).to_be_visible()
+    expect(page.get_by_label("Email for your tickets")).to_have_value("fan@example.com")
+    page.get_by_label("Ticket 1: attendee name (optional)").fill("Ada")
+    page.get_by_role("button", name="Continue to payment").click()
+
+    page.get_by_label("Card number").fill("4000 0000 0000 0002")
+    page.get_by_label("Expiry (MM/YY)").fill("12/30")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_role("button", name=re.compile("Pay")).click()
+    expect(page.get_by_text("Your card was declined")).to_be_visible()
+
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_label("Expiry (MM/YY)").fill("12/30")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_role("button", name=re.compile("Pay")).click()
+
+    expect(page.get_by_role("heading", name="You're going!")).to_be_visible()
+    order = Order.objects.get()
+    assert order.total_minor == 7700
+    expect(page.get_by_text(order.number).first).to_be_visible()
+    qr = page.locator(".ticket-card img").first
+    expect(qr).to_be_visible()
+    assert page.locator(".ticket-card").count() == 3
+    assert qr.evaluate("img => img.naturalWidth") > 0
+
+    page.get_by_role("link", name="My tickets").click()
+    expect(page.get_by_text(order.number)).to_be_visible()
+    page.screenshot(path="var/browser-artifacts/purchase-orders.png", full_page=True)
+    assert console_errors == []
