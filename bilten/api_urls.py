@@ -1,1 +1,33 @@
-urlpatterns: list = []
+"""REST API v1 (JSON; JWT bearer tokens or the site session)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from accounts.api.views import RefreshView, RegisterView, TokenView
+from commerce.api import views as commerce
+from event_pages.api import views as events
+
+urlpatterns = [
+    path("auth/register/", RegisterView.as_view(), name="api-register"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/refresh/", RefreshView.as_view(), name="api-token-refresh"),
+    path("events/", events.EventListView.as_view(), name="api-events"),
+    path("events/<int:pk>/", events.EventDetailView.as_view(), name="api-event"),
+    path("organizer/events/", events.OrganizerEventCreateView.as_view(), name="api-org-events"),
+    path(
+        "organizer/events/<int:pk>/publish/",
+        events.OrganizerEventPublishView.as_view(),
+        name="api-org-event-publish",
+    ),
+    path("holds/", commerce.HoldCreateView.as_view(), name="api-holds"),
+    path("holds/<uuid:pk>/checkout/", commerce.HoldCheckoutView.as_view(), name="api-checkout"),
+    path(
+        "demo-payments/<uuid:pk>/confirm/",
+        commerce.DemoPaymentConfirmView.as_view(),
+        name="api-demo-confirm",
+    ),
+    path("orders/", commerce.OrderListView.as_view(), name="api-orders"),
+    path("orders/<str:number>/", commerce.OrderDetailView.as_view(), name="api-order"),
+    path("tickets/<str:code>/qr.png", commerce.TicketQRView.as_view(), name="api-ticket-qr"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]

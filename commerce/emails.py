@@ -17,8 +17,11 @@ def _context(order, tickets):
         "order": order,
         "event": event,
         "items": [
-            {"name": item.tier_name, "quantity": item.quantity,
-             "total": format_money(item.line_total_minor, order.currency)}
+            {
+                "name": item.tier_name,
+                "quantity": item.quantity,
+                "total": format_money(item.line_total_minor, order.currency),
+            }
             for item in order.items.all()
         ],
         "total": format_money(order.total_minor, order.currency),
@@ -47,10 +50,14 @@ def build_order_emails(order) -> list[EmailMultiAlternatives]:
     tickets = list(order.tickets.select_related("item"))
     with translation.override(language):
         subject = f"Your tickets for {order.event.title if order.event else 'your event'} · {order.number}"
-        messages = [_message(subject=subject, to=order.buyer_email,
-                             context=_context(order, tickets))]
+        messages = [
+            _message(subject=subject, to=order.buyer_email, context=_context(order, tickets))
+        ]
         for ticket in tickets:
             if ticket.attendee_email and ticket.attendee_email.lower() != order.buyer_email.lower():
-                messages.append(_message(subject=subject, to=ticket.attendee_email,
-                                         context=_context(order, [ticket])))
+                messages.append(
+                    _message(
+                        subject=subject, to=ticket.attendee_email, context=_context(order, [ticket])
+                    )
+                )
     return messages

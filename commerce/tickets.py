@@ -56,7 +56,8 @@ def public_key_pem() -> str:
 def ticket_payload(ticket) -> str:
     body = json.dumps(
         {"c": ticket.code, "e": str(ticket.order.event_key), "t": str(ticket.tier_key)},
-        separators=(",", ":"), sort_keys=True,
+        separators=(",", ":"),
+        sort_keys=True,
     ).encode()
     message = f"{PREFIX}.{_b64(body)}"
     return f"{message}.{_b64(private_key().sign(message.encode()))}"

@@ -27,10 +27,14 @@ def _clean_cache():
 
 
 PERMISSION_MIGRATIONS = [
-    ("wagtail.admin.migrations.0001_create_admin_access_permissions",
-     "create_admin_access_permissions"),
-    ("wagtail_localize.migrations.0006_create_submit_translation_permission",
-     "create_submit_translation_permission"),
+    (
+        "wagtail.admin.migrations.0001_create_admin_access_permissions",
+        "create_admin_access_permissions",
+    ),
+    (
+        "wagtail_localize.migrations.0006_create_submit_translation_permission",
+        "create_submit_translation_permission",
+    ),
 ]
 
 

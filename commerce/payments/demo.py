@@ -52,8 +52,11 @@ class DemoGateway(PaymentGateway):
 
         charge = DemoCharge.objects.get(reference=reference)
         return GatewayPayment(
-            reference=charge.reference, status=charge.status, amount_minor=charge.amount_minor,
-            currency=charge.currency, failure_message=charge.failure_message,
+            reference=charge.reference,
+            status=charge.status,
+            amount_minor=charge.amount_minor,
+            currency=charge.currency,
+            failure_message=charge.failure_message,
         )
 
     def refund(self, *, reference, amount_minor):

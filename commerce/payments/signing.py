@@ -24,9 +24,7 @@ def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
 def verify(payload: bytes, header: str, secret: str) -> dict:
     if not header:
         raise InvalidSignature("missing Stripe-Signature header")
-    parts = dict(
-        item.split("=", 1) for item in header.split(",") if "=" in item
-    )
+    parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
     try:
         timestamp = int(parts.get("t", ""))
     except ValueError as exc:
@@ -34,7 +32,9 @@ def verify(payload: bytes, header: str, secret: str) -> dict:
     if abs(time.time() - timestamp) > TOLERANCE_SECONDS:
         raise InvalidSignature("signature timestamp outside the tolerance")
     expected = sign(payload, secret, timestamp).split("v1=", 1)[1]
-    candidates = [v for k, v in (i.split("=", 1) for i in header.split(",") if "=" in i) if k == "v1"]
+    candidates = [
+        v for k, v in (i.split("=", 1) for i in header.split(",") if "=" in i) if k == "v1"
+    ]
     if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
         raise InvalidSignature("signature does not match")
     try:

@@ -30,7 +30,8 @@ class StripeGateway(PaymentGateway):
         try:
             if payment.reference:
                 intent = self.client.v1.payment_intents.update(
-                    payment.reference, {"amount": payment.amount_minor},
+                    payment.reference,
+                    {"amount": payment.amount_minor},
                 )
             else:
                 params = {
@@ -58,7 +59,9 @@ class StripeGateway(PaymentGateway):
         if error and status == "pending":
             status = "failed"
         return GatewayPayment(
-            reference=intent.id, status=status, amount_minor=intent.amount,
+            reference=intent.id,
+            status=status,
+            amount_minor=intent.amount,
             currency=intent.currency.upper(),
             failure_message=(getattr(error, "message", "") or "") if error else "",
         )
@@ -76,7 +79,9 @@ class StripeGateway(PaymentGateway):
         if not signature:
             raise InvalidSignature("missing Stripe-Signature header")
         try:
-            event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+            event = stripe.Webhook.construct_event(
+                payload, signature, settings.STRIPE_WEBHOOK_SECRET
+            )
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise InvalidSignature(str(exc)) from exc
         return event.to_dict() if hasattr(event, "to_dict") else dict(event)

@@ -126,13 +126,21 @@ def _create_order(payment: Payment) -> Order:
         try:
             with transaction.atomic():
                 order = Order.objects.create(
-                    number=new_order_number(), hold=hold, payment=payment,
-                    event_key=hold.event_key, event=hold.event, buyer=hold.buyer,
-                    buyer_email=payment.buyer_email, buyer_name=payment.buyer_name,
+                    number=new_order_number(),
+                    hold=hold,
+                    payment=payment,
+                    event_key=hold.event_key,
+                    event=hold.event,
+                    buyer=hold.buyer,
+                    buyer_email=payment.buyer_email,
+                    buyer_name=payment.buyer_name,
                     total_quantity=sum(line.quantity for line in lines),
-                    subtotal_minor=hold.subtotal_minor, discount_minor=hold.discount_minor,
-                    total_minor=hold.amount_minor, currency=hold.currency,
-                    promo_code=hold.promo_code, payment_provider=payment.gateway,
+                    subtotal_minor=hold.subtotal_minor,
+                    discount_minor=hold.discount_minor,
+                    total_minor=hold.amount_minor,
+                    currency=hold.currency,
+                    promo_code=hold.promo_code,
+                    payment_provider=payment.gateway,
                     payment_reference=payment.reference,
                 )
             break
@@ -143,13 +151,22 @@ def _create_order(payment: Payment) -> Order:
     names = iter(payment.attendee_names or [])
     for line in lines:
         item = OrderItem.objects.create(
-            order=order, tier_key=line.tier_key, tier=line.tier, tier_name=line.tier_name,
-            quantity=line.quantity, unit_price_minor=line.unit_price_minor,
+            order=order,
+            tier_key=line.tier_key,
+            tier=line.tier,
+            tier_name=line.tier_name,
+            quantity=line.quantity,
+            unit_price_minor=line.unit_price_minor,
             line_total_minor=line.line_total_minor,
         )
         Ticket.objects.bulk_create(
-            Ticket(order=order, item=item, tier_key=line.tier_key, code=new_ticket_code(),
-                   attendee_name=next(names, "") or "")
+            Ticket(
+                order=order,
+                item=item,
+                tier_key=line.tier_key,
+                code=new_ticket_code(),
+                attendee_name=next(names, "") or "",
+            )
             for _ in range(line.quantity)
         )
     return order
@@ -184,8 +201,10 @@ def _follow_up(payment: Payment, reason: str) -> PaymentFollowUp:
 def refund_follow_up(*, follow_up: PaymentFollowUp, actor=None) -> PaymentFollowUp:
     """Refund a payment that could not become an order (idempotent)."""
     with transaction.atomic():
-        locked = PaymentFollowUp.objects.select_for_update().select_related("payment").get(
-            pk=follow_up.pk
+        locked = (
+            PaymentFollowUp.objects.select_for_update()
+            .select_related("payment")
+            .get(pk=follow_up.pk)
         )
         if locked.status == FollowUpStatus.REFUNDED:
             return locked
@@ -207,10 +226,16 @@ def order_state_for_payment(payment: Payment) -> dict:
     if order is not None:
         return {"state": "completed", "order_number": order.number, "message": ""}
     if PaymentFollowUp.objects.filter(payment=payment).exists():
-        return {"state": "review", "order_number": None,
-                "message": "We received your payment and are reviewing your order. "
-                           "Our support team will contact you shortly."}
+        return {
+            "state": "review",
+            "order_number": None,
+            "message": "We received your payment and are reviewing your order. "
+            "Our support team will contact you shortly.",
+        }
     if payment.status == PaymentStatus.FAILED:
-        return {"state": "failed", "order_number": None,
-                "message": payment.failure_message or "The payment did not go through."}
+        return {
+            "state": "failed",
+            "order_number": None,
+            "message": payment.failure_message or "The payment did not go through.",
+        }
     return {"state": "pending", "order_number": None, "message": ""}

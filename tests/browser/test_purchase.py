@@ -14,12 +14,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def concert(home_page):
     organization = make_organization(home_page, "Aurora Live")
-    return make_event(organization, "Harbour Lights", capacity=50,
-                      tiers=[("Early Bird", 1900, 20), ("General", 2900, None), ("VIP", 9900, 0)])
+    return make_event(
+        organization,
+        "Harbour Lights",
+        capacity=50,
+        tiers=[("Early Bird", 1900, 20), ("General", 2900, None), ("VIP", 9900, 0)],
+    )
 
 
-def test_full_purchase_with_a_declined_card_then_a_good_one(page, live_server, concert,
-                                                            console_errors):
+def test_full_purchase_with_a_declined_card_then_a_good_one(
+    page, live_server, concert, console_errors
+):
     user = make_user("fan@example.com", name="Fan Person")
     page.goto(f"{live_server.url}/account/login/")
     page.fill("#id_username", user.email)

@@ -38,8 +38,9 @@ def payment(event):
     return checkout(hold_for(event, 2), names=["Ann", "Ben"])
 
 
-def test_a_signed_success_webhook_creates_a_completed_order_with_tickets(client, payment,
-                                                                        django_capture_on_commit_callbacks):
+def test_a_signed_success_webhook_creates_a_completed_order_with_tickets(
+    client, payment, django_capture_on_commit_callbacks
+):
     mark_charge(payment, "succeeded")
     with django_capture_on_commit_callbacks(execute=True):
         response = post_webhook(client, *signed_event(payment))
@@ -178,8 +179,9 @@ def test_payment_after_expiry_with_no_capacity_left_is_recorded_for_a_refund(eve
     assert Payment.objects.get().status == "refunded"
 
 
-def test_the_confirmation_email_is_sent_once_with_qr_codes(payment,
-                                                          django_capture_on_commit_callbacks):
+def test_the_confirmation_email_is_sent_once_with_qr_codes(
+    payment, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         confirm_demo_payment(payment=payment, card_number="4242424242424242")
     from commerce.tasks import send_order_confirmation

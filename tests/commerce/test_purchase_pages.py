@@ -10,8 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(organization):
-    return make_event(organization, capacity=5,
-                      tiers=[("General", 2500, None), ("VIP", 9000, 1)])
+    return make_event(organization, capacity=5, tiers=[("General", 2500, None), ("VIP", 9000, 1)])
 
 
 def tier(event, name):
@@ -30,14 +29,27 @@ def test_a_guest_buys_tickets_from_the_event_page_to_the_order(client, event):
     page = client.get(checkout_url).content.decode()
     assert "€140.00" in page and "data-countdown" in page
 
-    response = client.post(checkout_url, {"buyer_name": "Gia Guest", "buyer_email": "gia@example.com",
-                                          "attendee_0": "Gia", "attendee_1": "Hal", "pay": "1"})
+    response = client.post(
+        checkout_url,
+        {
+            "buyer_name": "Gia Guest",
+            "buyer_email": "gia@example.com",
+            "attendee_0": "Gia",
+            "attendee_1": "Hal",
+            "pay": "1",
+        },
+    )
     assert response.status_code == 302
     pay_url = response["Location"]
-    declined = client.post(pay_url, {"card_number": "4000 0000 0000 0002", "expiry": "12/30", "cvc": "123"})
+    declined = client.post(
+        pay_url, {"card_number": "4000 0000 0000 0002", "expiry": "12/30", "cvc": "123"}
+    )
     assert "Your card was declined" in declined.content.decode()
-    done = client.post(pay_url, {"card_number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"},
-                       follow=True)
+    done = client.post(
+        pay_url,
+        {"card_number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"},
+        follow=True,
+    )
     order = Order.objects.get()
     assert done.redirect_chain[-1][0] == f"/orders/{order.number}/"
     body = done.content.decode()
@@ -90,10 +102,18 @@ def test_a_member_sees_their_orders_in_their_account(client, event):
     checkout_url = buy(client, event, General=1)["Location"]
     page = client.get(checkout_url).content.decode()
     assert 'value="member@example.com"' in page
-    client.post(checkout_url, {"buyer_name": "Mem Ber", "buyer_email": "member@example.com",
-                               "attendee_0": "", "pay": "1"})
-    client.post(checkout_url + "pay/", {"card_number": "4242424242424242", "expiry": "12/30",
-                                        "cvc": "123"})
+    client.post(
+        checkout_url,
+        {
+            "buyer_name": "Mem Ber",
+            "buyer_email": "member@example.com",
+            "attendee_0": "",
+            "pay": "1",
+        },
+    )
+    client.post(
+        checkout_url + "pay/", {"card_number": "4242424242424242", "expiry": "12/30", "cvc": "123"}
+    )
     order = Order.objects.get()
     assert order.buyer == member
     assert order.number in client.get("/account/orders/").content.decode()

@@ -1,0 +1,215 @@
+"""Buyer API: holds, checkout, demo payments, orders and ticket QR codes.
+
+Only the buyer who made a hold (same account, or same browser session for a
+guest) can see it, pay it, or see the order and tickets it became: everyone
+else gets 404.
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bilten.api.throttles import HoldLimit
+from commerce.access import owned_hold, owned_order, owned_orders, owned_ticket, owner_filter
+from commerce.exceptions import HoldError
+from commerce.models import Hold, Payment
+from commerce.services.holds import LineRequest, place_hold
+from event_pages.models import TicketTier
+
+
+class LineSerializer(serializers.Serializer):
+    tier_id = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1, max_value=100)
+
+
+class HoldRequestSerializer(serializers.Serializer):
+    lines = LineSerializer(many=True, allow_empty=False)
+
+
+class CheckoutRequestSerializer(serializers.Serializer):
+    buyer_email = serializers.EmailField(required=False)
+    buyer_name = serializers.CharField(max_length=150, required=False)
+    attendee_names = serializers.ListField(
+        child=serializers.CharField(max_length=150, allow_blank=True), required=False
+    )
+    promo_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class DemoConfirmSerializer(serializers.Serializer):
+    card_number = serializers.CharField(max_length=30)
+
+
+def hold_body(hold: Hold) -> dict:
+    return {
+        "id": str(hold.pk),
+        "status": hold.status,
+        "expires_at": hold.expires_at.isoformat(),
+        "amount_minor": hold.amount_minor,
+        "currency": hold.currency,
+        "discount_minor": hold.discount_minor,
+        "lines": [
+            {
+                "tier_id": line.tier_id,
+                "tier_name": line.tier_name,
+                "quantity": line.quantity,
+                "unit_price_minor": line.unit_price_minor,
+            }
+            for line in hold.lines.all()
+        ],
+    }
+
+
+def _session_key(request) -> str:
+    session = request._request.session
+    if not session.session_key:
+        session.save()
+    return session.session_key
+
+
+class HoldCreateView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [HoldLimit]
+    serializer_class = HoldRequestSerializer
+
+    def post(self, request):
+        serializer = HoldRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lines = serializer.validated_data["lines"]
+        tiers = TicketTier.objects.filter(
+            pk__in=[line["tier_id"] for line in lines]
+        ).select_related("page")
+        by_id = {tier.pk: tier for tier in tiers}
+        missing = [line["tier_id"] for line in lines if line["tier_id"] not in by_id]
+        if missing:
+            raise serializers.ValidationError({"lines": [f"Unknown tier id {missing[0]}."]})
+        events = {tier.page_id for tier in by_id.values()}
+        if len(events) != 1:
+            raise HoldError("mixed_events")
+        event = by_id[lines[0]["tier_id"]].page
+        hold = place_hold(
+            event=event,
+            lines=[LineRequest(line["tier_id"], line["quantity"]) for line in lines],
+            buyer=request.user if request.user.is_authenticated else None,
+            session_key=_session_key(request),
+        )
+        return Response(hold_body(hold), status=status.HTTP_201_CREATED)
+
+
+class HoldCheckoutView(APIView):
+    permission_classes = [AllowAny]
+    serializer_class = CheckoutRequestSerializer
+
+    def post(self, request, pk):
+        from commerce.services.checkout import checkout_details, start_checkout
+        from commerce.services.promos import apply_promo_code
+
+        hold = owned_hold(request._request, pk)
+        serializer = CheckoutRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = request.user if request.user.is_authenticated else None
+        email = data.get("buyer_email") or getattr(user, "email", "")
+        name = data.get("buyer_name") or getattr(user, "name", "") or email
+        if "promo_code" in data:
+            hold = apply_promo_code(hold=hold, code=data["promo_code"], buyer_email=email)
+        payment = start_checkout(
+            hold=hold, buyer_email=email, buyer_name=name, attendee_names=data.get("attendee_names")
+        )
+        return Response(checkout_details(payment))
+
+
+class DemoPaymentConfirmView(APIView):
+    permission_classes = [AllowAny]
+    serializer_class = DemoConfirmSerializer
+
+    def post(self, request, pk):
+        from commerce.models import Order
+        from commerce.payments.demo import confirm_demo_payment
+
+        if settings.PAYMENT_GATEWAY != "demo":
+            raise Http404
+        holds = Hold.objects.filter(owner_filter(request._request))
+        payment = Payment.objects.filter(pk=pk, hold__in=holds, gateway="demo").first()
+        if payment is None:
+            raise Http404
+        serializer = DemoConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcome = confirm_demo_payment(
+            payment=payment, card_number=serializer.validated_data["card_number"]
+        )
+        body = {"status": outcome}
+        order = Order.objects.filter(payment=payment).first()
+        if order is not None:
+            body["order_number"] = order.number
+        return Response(body)
+
+
+def order_body(order, request) -> dict:
+    def qr_url(ticket):
+        return request.build_absolute_uri(f"/api/v1/tickets/{ticket.code}/qr.png")
+
+    tier_ids = {item.pk: item.tier_id for item in order.items.all()}
+    return {
+        "number": order.number,
+        "status": order.status,
+        "event": {
+            "id": order.event_id,
+            "title": order.event.title if order.event else "",
+            "starts_at": order.event.starts_at.isoformat() if order.event else None,
+        },
+        "total_minor": order.total_minor,
+        "discount_minor": order.discount_minor,
+        "currency": order.currency,
+        "created_at": order.created_at.isoformat(),
+        "items": [
+            {
+                "tier_id": item.tier_id,
+                "tier_name": item.tier_name,
+                "quantity": item.quantity,
+                "unit_price_minor": item.unit_price_minor,
+                "line_total_minor": item.line_total_minor,
+            }
+            for item in order.items.all()
+        ],
+        "tickets": [
+            {
+                "code": ticket.code,
+                "tier_id": tier_ids.get(ticket.item_id),
+                "attendee_name": ticket.attendee_name,
+                "qr_url": qr_url(ticket),
+            }
+            for ticket in order.tickets.all()
+        ],
+    }
+
+
+class OrderListView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        orders = (
+            owned_orders(request._request)
+            .select_related("event")
+            .prefetch_related("items", "tickets")
+        )
+        return Response({"results": [order_body(order, request) for order in orders]})
+
+
+class OrderDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, number):
+        return Response(order_body(owned_order(request._request, number), request))
+
+
+class TicketQRView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, code):
+        from commerce.tickets import qr_png
+
+        ticket = owned_ticket(request._request, code)
+        return HttpResponse(qr_png(ticket), content_type="image/png")

@@ -1,0 +1,120 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from bilten.money import CURRENCY_CODES
+from event_pages.models import TIME_ZONES, EventPage, Venue
+
+
+class VenueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Venue
+        fields = [
+            "id",
+            "name",
+            "address",
+            "postal_code",
+            "city",
+            "country",
+            "latitude",
+            "longitude",
+        ]
+
+
+class EventSummarySerializer(serializers.ModelSerializer):
+    timezone = serializers.CharField(source="time_zone")
+    venue = VenueSerializer(read_only=True)
+    organization = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EventPage
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "venue",
+            "organization",
+            "url",
+            "live",
+        ]
+
+    def get_organization(self, event):
+        parent = event.get_parent()
+        return {"id": parent.pk, "name": parent.title} if parent else None
+
+    def get_url(self, event):
+        return settings.SITE_URL + (event.url or "")
+
+
+class EventDetailSerializer(EventSummarySerializer):
+    tiers = serializers.SerializerMethodField()
+
+    class Meta(EventSummarySerializer.Meta):
+        fields = EventSummarySerializer.Meta.fields + ["total_capacity", "tiers"]
+
+    def get_tiers(self, event):
+        from commerce.selectors import availability
+
+        current = availability(event)
+        return [
+            {
+                "id": tier.pk,
+                "name": tier.name,
+                "description": tier.description,
+                "price_minor": tier.price_minor,
+                "currency": tier.currency,
+                "allocation": tier.allocation,
+                "available": current.for_tier(tier),
+            }
+            for tier in event.tiers.all()
+            if tier.enabled
+        ]
+
+
+class TierInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    price_minor = serializers.IntegerField(min_value=0, max_value=100_000_000)
+    currency = serializers.ChoiceField(choices=sorted(CURRENCY_CODES))
+    allocation = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    enabled = serializers.BooleanField(required=False, default=True)
+
+
+class EventCreateSerializer(serializers.Serializer):
+    """A draft event: `venue` is the id of a venue snippet (GET it from the admin)."""
+
+    title = serializers.CharField(max_length=255)
+    summary = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(required=False, allow_null=True)
+    timezone = serializers.ChoiceField(choices=TIME_ZONES)
+    venue = serializers.PrimaryKeyRelatedField(
+        queryset=Venue.objects.all(), required=False, allow_null=True
+    )
+    total_capacity = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    tiers = TierInputSerializer(many=True, required=False)
+    organization = serializers.IntegerField(required=False)
+
+    def validate(self, attrs):
+        from event_pages import rules
+
+        if attrs.get("end") and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": ["The end must not be before the start."]})
+        tiers = [
+            rules.TierConfig(
+                name=t["name"], allocation=t.get("allocation"), enabled=t.get("enabled", True)
+            )
+            for t in attrs.get("tiers", [])
+        ]
+        errors = rules.allocation_errors(total_capacity=attrs.get("total_capacity"), tiers=tiers)
+        if errors:
+            detail = {}
+            if "total_capacity" in errors:
+                detail["total_capacity"] = [errors.pop("total_capacity")]
+            if errors:
+                detail["tiers"] = {str(i): {"allocation": [m]} for i, m in errors.items()}
+            raise serializers.ValidationError(detail)
+        return attrs

@@ -1,0 +1,80 @@
+"""Public event catalogue and the organizer's event API."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from event_pages import services
+from event_pages.api.serializers import (
+    EventCreateSerializer,
+    EventDetailSerializer,
+    EventSummarySerializer,
+)
+from event_pages.models import EventPage
+from event_pages.selectors import upcoming_events
+
+
+class EventListView(generics.ListAPIView):
+    """Live, upcoming events in the request's language, soonest first."""
+
+    permission_classes = [AllowAny]
+    serializer_class = EventSummarySerializer
+
+    def get_queryset(self):
+        return upcoming_events()
+
+
+class EventDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = EventDetailSerializer
+
+    def get_queryset(self):
+        return EventPage.objects.live().public().select_related("venue").prefetch_related("tiers")
+
+
+class OrganizerEventCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = EventCreateSerializer
+
+    def post(self, request):
+        serializer = EventCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        organizations = services.organizations_for(request.user)
+        if "organization" in data:
+            organization = next((o for o in organizations if o.pk == data["organization"]), None)
+            if organization is None:
+                raise serializers.ValidationError(
+                    {"organization": ["You cannot add events to this organization."]}
+                )
+        elif len(organizations) == 1:
+            organization = organizations[0]
+        elif not organizations:
+            return Response(
+                {"error": "permission_denied", "detail": "Only organizers can create events."},
+                status=403,
+            )
+        else:
+            raise serializers.ValidationError(
+                {"organization": ["You organize several organizations: say which one."]}
+            )
+        event = services.create_draft_event(user=request.user, organization=organization, data=data)
+        body = EventDetailSerializer(event).data
+        body["live"] = False
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class OrganizerEventPublishView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk):
+        event = get_object_or_404(EventPage, pk=pk)
+        if not event.permissions_for_user(request.user).can_publish():
+            return Response({"error": "not_found", "detail": "No such event."}, status=404)
+        try:
+            event = services.publish_event(user=request.user, event=event)
+        except services.PublishRefused as refusal:
+            return Response({"error": "cannot_publish", "detail": refusal.problems}, status=400)
+        return Response(EventDetailSerializer(event).data)

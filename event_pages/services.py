@@ -1,0 +1,68 @@
+"""Event operations shared by the admin-free paths (the organizer API)."""
+
+from django.core.exceptions import PermissionDenied
+from wagtail.models import Page
+
+from event_pages import rules
+from event_pages.models import EventIndexPage, EventPage, TicketTier
+
+
+class PublishRefused(Exception):
+    def __init__(self, problems: dict):
+        self.problems = problems
+        super().__init__("cannot publish")
+
+
+def organizations_for(user):
+    """Organizations (index pages) where `user` may add events."""
+    candidates = EventIndexPage.objects.live().filter(locale__language_code="en")
+    return [org for org in candidates if org.permissions_for_user(user).can_add_subpage()]
+
+
+def create_draft_event(*, user, organization: EventIndexPage, data: dict) -> EventPage:
+    """Create an event as a DRAFT under the organization (spec 003 AC A3)."""
+    if not organization.permissions_for_user(user).can_add_subpage():
+        raise PermissionDenied
+    event = EventPage(
+        title=data["title"],
+        summary=data.get("summary", ""),
+        starts_at=data["start"],
+        ends_at=data.get("end"),
+        time_zone=data["timezone"],
+        venue=data.get("venue"),
+        total_capacity=data.get("total_capacity"),
+        live=False,
+        owner=user,
+    )
+    for order, tier in enumerate(data.get("tiers", [])):
+        event.tiers.add(
+            TicketTier(
+                name=tier["name"],
+                description=tier.get("description", ""),
+                price_minor=tier["price_minor"],
+                currency=tier["currency"],
+                allocation=tier.get("allocation"),
+                enabled=tier.get("enabled", True),
+                sort_order=order,
+            )
+        )
+    organization.add_child(instance=event)
+    event.save_revision(user=user, log_action=True)
+    return event
+
+
+def publish_event(*, user, event: EventPage) -> EventPage:
+    """Publish the latest revision, or refuse with the reasons (rules.publish_problems)."""
+    if not event.permissions_for_user(user).can_publish():
+        raise PermissionDenied
+    draft = event.get_latest_revision_as_object()
+    tiers = [
+        rules.TierConfig(name=t.name, allocation=t.allocation, enabled=t.enabled)
+        for t in draft.tiers.all()
+    ]
+    problems = rules.publish_problems(total_capacity=draft.total_capacity, tiers=tiers)
+    if problems:
+        raise PublishRefused(problems)
+    revision = event.latest_revision or draft.save_revision(user=user)
+    revision.publish(user=user)
+    return Page.objects.get(pk=event.pk).specific
