@@ -200,3 +200,14 @@ def test_a_payment_after_the_hold_was_released_sells_only_if_capacity_allows(con
         assert convert_hold_to_sale(hold=later) is False
     inventory = EventInventory.objects.get()
     assert (inventory.sold, inventory.held, inventory.capacity) == (6, 4, 10)
+
+
+def test_a_schedule_sweeps_expired_holds_every_minute():
+    from django_q.models import Schedule
+
+    from commerce.tasks import expire_holds
+
+    schedule = Schedule.objects.get(name="expire holds")
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == (
+        "commerce.tasks.expire_holds", Schedule.MINUTES, 1)
+    assert expire_holds() == 0
