@@ -28,7 +28,7 @@ def owner_filter(request, *, prefix: str = "") -> Q:
 
 
 def owned_hold(request, hold_id) -> Hold:
-    hold = Hold.objects.filter(owner_filter(request), pk=hold_id).select_related("event").first()
+    hold = Hold.objects.filter(owner_filter(request), pk=hold_id).first()
     if hold is None:
         raise Http404
     return hold

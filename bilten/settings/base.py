@@ -128,6 +128,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, queue ---------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    # Sessions live in Redis (persist it in production): no database round
+    # trips per request, and guest buyers cost no session row.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

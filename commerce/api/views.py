@@ -57,7 +57,7 @@ def hold_body(hold: Hold) -> dict:
                 "quantity": line.quantity,
                 "unit_price_minor": line.unit_price_minor,
             }
-            for line in hold.lines.all()
+            for line in getattr(hold, "placed_lines", None) or hold.lines.all()
         ],
     }
 
@@ -94,6 +94,7 @@ class HoldCreateView(APIView):
             lines=[LineRequest(line["tier_id"], line["quantity"]) for line in lines],
             buyer=request.user if request.user.is_authenticated else None,
             session_key=_session_key(request),
+            tiers=by_id,
         )
         return Response(hold_body(hold), status=status.HTTP_201_CREATED)
 
@@ -132,7 +133,11 @@ class DemoPaymentConfirmView(APIView):
         if settings.PAYMENT_GATEWAY != "demo":
             raise Http404
         holds = Hold.objects.filter(owner_filter(request._request))
-        payment = Payment.objects.filter(pk=pk, hold__in=holds, gateway="demo").first()
+        payment = (
+            Payment.objects.filter(pk=pk, hold__in=holds, gateway="demo")
+            .select_related("hold")
+            .first()
+        )
         if payment is None:
             raise Http404
         serializer = DemoConfirmSerializer(data=request.data)

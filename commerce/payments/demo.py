@@ -37,14 +37,14 @@ class DemoGateway(PaymentGateway):
     def create_payment(self, *, payment, idempotency_key):
         from commerce.models import DemoCharge
 
-        charge, _created = DemoCharge.objects.get_or_create(
-            idempotency_key=idempotency_key,
-            defaults={
-                "reference": f"demo_pi_{secrets.token_hex(12)}",
-                "amount_minor": payment.amount_minor,
-                "currency": payment.currency,
-            },
-        )
+        charge = DemoCharge.objects.filter(idempotency_key=idempotency_key).first()
+        if charge is None:  # callers hold the hold's row lock: no twin can race here
+            charge = DemoCharge.objects.create(
+                idempotency_key=idempotency_key,
+                reference=f"demo_pi_{secrets.token_hex(12)}",
+                amount_minor=payment.amount_minor,
+                currency=payment.currency,
+            )
         return charge.reference, ""
 
     def retrieve(self, reference):

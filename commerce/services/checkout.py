@@ -36,13 +36,12 @@ def start_checkout(
         locked = Hold.objects.select_for_update().get(pk=hold.pk)
         if not locked.is_active_at(now):
             raise HoldError("hold_not_active")
-        payment, _created = Payment.objects.get_or_create(
+        # The hold row is locked, so looking up then creating cannot race.
+        payment = Payment.objects.filter(hold=locked).first() or Payment(
             hold=locked,
-            defaults={
-                "gateway": get_gateway().name,
-                "amount_minor": locked.amount_minor,
-                "currency": locked.currency,
-            },
+            gateway=get_gateway().name,
+            amount_minor=locked.amount_minor,
+            currency=locked.currency,
         )
         if payment.status == PaymentStatus.SUCCEEDED:
             return payment

@@ -110,14 +110,10 @@ def _release_held(event_key, quantities: dict) -> None:
         TierInventory.objects.filter(tier_key=key).update(held=F("held") - quantities[key])
 
 
-def _quantities(hold: Hold) -> dict:
-    return {line.tier_key: line.quantity for line in hold.lines.all()}
-
-
 # --- placing a hold ---------------------------------------------------------------
 
 
-def _validate_lines(event, lines: list[LineRequest], now) -> list[tuple]:
+def _validate_lines(event, lines: list[LineRequest], now, known_tiers=None) -> list[tuple]:
     """(tier, quantity) pairs for the requested lines, or a HoldError saying why not."""
     if not event.live:
         raise HoldError("event_not_on_sale")
@@ -132,7 +128,10 @@ def _validate_lines(event, lines: list[LineRequest], now) -> list[tuple]:
     total = sum(wanted.values())
     if total > settings.MAX_TICKETS_PER_ORDER:
         raise HoldError("too_many_tickets", limit=settings.MAX_TICKETS_PER_ORDER)
-    tiers = {tier.pk: tier for tier in event.tiers.filter(pk__in=wanted)}
+    if known_tiers is not None:
+        tiers = {pk: t for pk, t in known_tiers.items() if pk in wanted and t.page_id == event.pk}
+    else:
+        tiers = {tier.pk: tier for tier in event.tiers.filter(pk__in=wanted)}
     if set(tiers) != set(wanted):
         raise HoldError("tier_not_on_sale")
     pairs = [(tiers[tier_id], qty) for tier_id, qty in wanted.items()]
@@ -160,15 +159,16 @@ def _insufficient(event, pairs) -> InsufficientInventory:
 
 
 def place_hold(
-    *, event, lines: list[LineRequest], buyer=None, session_key: str = "", now=None
+    *, event, lines: list[LineRequest], buyer=None, session_key: str = "", now=None, tiers=None
 ) -> Hold:
-    """Hold tickets on `event` for HOLD_MINUTES, all lines or none.
+    """Hold tickets on `event` for HOLD_MINUTES, all lines or none (`tiers`: {id: tier}
+    the caller already loaded, to save a query).
 
     Refuses with HoldError (tier not on sale, limits) or InsufficientInventory
     (carrying what is still available per tier id).
     """
     now = now or timezone.now()
-    pairs = _validate_lines(event, lines, now)
+    pairs = _validate_lines(event, lines, now, known_tiers=tiers)
     _check_buyer_limits(buyer=buyer, session_key=session_key, now=now)
     quantities = {tier.translation_key: qty for tier, qty in pairs}
     currency = pairs[0][0].currency
@@ -210,6 +210,7 @@ def place_hold(
             attempt()
         except _Retry:
             raise _insufficient(event, pairs) from None
+    hold.placed_lines = hold_lines
     return hold
 
 
@@ -273,7 +274,7 @@ def cancel_hold(*, hold: Hold) -> None:
     hold.status = HoldStatus.CANCELLED
 
 
-def convert_hold_to_sale(*, hold: Hold) -> bool:
+def convert_hold_to_sale(*, hold: Hold, lines=None, already_locked: bool = False) -> bool:
     """Turn the hold's tickets into sold ones (payment succeeded). Inside a transaction.
 
     An ACTIVE hold (even one just past expiry that nobody swept) still owns its
@@ -282,8 +283,10 @@ def convert_hold_to_sale(*, hold: Hold) -> bool:
     it does not (the caller records the payment for a refund).
     """
     _require_transaction()
-    locked = Hold.objects.select_for_update().get(pk=hold.pk)
-    quantities = _quantities(locked)
+    locked = hold if already_locked else Hold.objects.select_for_update().get(pk=hold.pk)
+    if lines is None:
+        lines = list(locked.lines.all())
+    quantities = {line.tier_key: line.quantity for line in lines}
     if locked.status == HoldStatus.CONSUMED:
         raise HoldError("hold_not_active")
     if locked.status == HoldStatus.ACTIVE:

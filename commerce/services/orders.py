@@ -5,10 +5,11 @@ success creates at most one order however often (or concurrently) the event
 arrives. We never trust the webhook payload: the gateway is asked again.
 """
 
+import functools
 import logging
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from commerce.exceptions import CommerceError
@@ -57,19 +58,29 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
     # Recording and applying happen in one transaction: if applying fails, the
     # record is rolled back too and the gateway's retry is processed afresh.
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = WebhookEvent.objects.create(event_id=event_id, type=event_type)
-        except IntegrityError:
+        record_id = _record_event_once(event_id, event_type)
+        if record_id is None:
             return "duplicate"
         if event_type not in HANDLED_TYPES:
             outcome = "ignored"
         else:
             reference = ((event.get("data") or {}).get("object") or {}).get("id", "")
             outcome = apply_gateway_state(reference=reference, gateway=gateway)
-        record.outcome = outcome
-        record.save(update_fields=["outcome"])
+        WebhookEvent.objects.filter(pk=record_id).update(outcome=outcome)
     return outcome
+
+
+def _record_event_once(event_id: str, event_type: str) -> int | None:
+    """Insert the event id unless already there (a concurrent twin waits, then sees it)."""
+    table = WebhookEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (event_id, type, received_at, outcome) "  # noqa: S608
+            "VALUES (%s, %s, %s, '') ON CONFLICT (event_id) DO NOTHING RETURNING id",
+            [event_id, event_type, timezone.now()],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def apply_gateway_state(*, reference: str, gateway) -> str:
@@ -100,75 +111,75 @@ def confirm_payment(*, payment: Payment) -> Order | None:
     When the hold had expired and its tickets went to someone else, the money
     is recorded and a follow-up is opened for support (no order, no oversell).
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
+        # Locks the payment and its hold rows together (FOR UPDATE over the join).
         locked = Payment.objects.select_for_update().select_related("hold").get(pk=payment.pk)
-        existing = Order.objects.filter(payment=locked).first()
-        if existing is not None:
-            return existing
-        if hasattr(locked, "follow_up"):
-            return None
-        locked.status = PaymentStatus.SUCCEEDED
-        locked.failure_message = ""
-        locked.save(update_fields=["status", "failure_message", "updated_at"])
-        if locked.hold.status == HoldStatus.CONSUMED or not convert_hold_to_sale(hold=locked.hold):
+        if locked.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
+            # Settled before, in the same transaction as its order or follow-up.
+            return Order.objects.filter(payment=locked).first()
+        Payment.objects.filter(pk=locked.pk).update(
+            status=PaymentStatus.SUCCEEDED, failure_message="", updated_at=timezone.now()
+        )
+        lines = list(locked.hold.lines.all())
+        sold = locked.hold.status != HoldStatus.CONSUMED and convert_hold_to_sale(
+            hold=locked.hold, lines=lines, already_locked=True
+        )
+        if not sold:
             _follow_up(locked, "Paid after the reservation expired and the tickets were gone.")
             return None
-        order = _create_order(locked)
+        order = _create_order(locked, lines)
         transition(order=order, to=OrderStatus.COMPLETED)
         transaction.on_commit(lambda: _queue_confirmation(order.pk))
     return order
 
 
-def _create_order(payment: Payment) -> Order:
+def _create_order(payment: Payment, lines) -> Order:
     hold = payment.hold
-    lines = list(hold.lines.select_related("tier"))
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                order = Order.objects.create(
-                    number=new_order_number(),
-                    hold=hold,
-                    payment=payment,
-                    event_key=hold.event_key,
-                    event=hold.event,
-                    buyer=hold.buyer,
-                    buyer_email=payment.buyer_email,
-                    buyer_name=payment.buyer_name,
-                    total_quantity=sum(line.quantity for line in lines),
-                    subtotal_minor=hold.subtotal_minor,
-                    discount_minor=hold.discount_minor,
-                    total_minor=hold.amount_minor,
-                    currency=hold.currency,
-                    promo_code=hold.promo_code,
-                    payment_provider=payment.gateway,
-                    payment_reference=payment.reference,
-                )
-            break
-        except IntegrityError:
-            if Order.objects.filter(payment=payment).exists():
-                raise
-            continue  # an order-number collision: draw again
-    names = iter(payment.attendee_names or [])
-    for line in lines:
-        item = OrderItem.objects.create(
+    # 32**10 possible numbers: a collision is astronomically rare, and if one
+    # happens the transaction fails whole and the gateway's retry draws again.
+    order = Order.objects.create(
+        number=new_order_number(),
+        hold=hold,
+        payment=payment,
+        event_key=hold.event_key,
+        event_id=hold.event_id,
+        buyer_id=hold.buyer_id,
+        buyer_email=payment.buyer_email,
+        buyer_name=payment.buyer_name,
+        total_quantity=sum(line.quantity for line in lines),
+        subtotal_minor=hold.subtotal_minor,
+        discount_minor=hold.discount_minor,
+        total_minor=hold.amount_minor,
+        currency=hold.currency,
+        promo_code_id=hold.promo_code_id,
+        payment_provider=payment.gateway,
+        payment_reference=payment.reference,
+    )
+    items = OrderItem.objects.bulk_create(
+        OrderItem(
             order=order,
             tier_key=line.tier_key,
-            tier=line.tier,
+            tier_id=line.tier_id,
             tier_name=line.tier_name,
             quantity=line.quantity,
             unit_price_minor=line.unit_price_minor,
             line_total_minor=line.line_total_minor,
         )
-        Ticket.objects.bulk_create(
-            Ticket(
-                order=order,
-                item=item,
-                tier_key=line.tier_key,
-                code=new_ticket_code(),
-                attendee_name=next(names, "") or "",
-            )
-            for _ in range(line.quantity)
+        for line in lines
+    )
+    names = iter(payment.attendee_names or [])
+    Ticket.objects.bulk_create(
+        Ticket(
+            order=order,
+            item=item,
+            tier_key=item.tier_key,
+            code=new_ticket_code(),
+            attendee_name=next(names, "") or "",
         )
+        for item in items
+        for _ in range(item.quantity)
+    )
+    order.tickets_issued = True
     return order
 
 
@@ -176,7 +187,8 @@ def transition(*, order: Order, to: str) -> Order:
     """The order state machine: PAID -> COMPLETED, nothing else."""
     if to not in ALLOWED_TRANSITIONS.get(order.status, set()):
         raise CommerceError("invalid_transition")
-    if to == OrderStatus.COMPLETED and not order.tickets.exists():
+    issued = getattr(order, "tickets_issued", False) or order.tickets.exists()
+    if to == OrderStatus.COMPLETED and not issued:
         raise CommerceError("invalid_transition")
     order.status = to
     order.completed_at = timezone.now() if to == OrderStatus.COMPLETED else order.completed_at
@@ -184,10 +196,23 @@ def transition(*, order: Order, to: str) -> Order:
     return order
 
 
+@functools.cache
+def _broker():
+    """One django-q broker (and its connection pool) per process, not one per task."""
+    from django_q.brokers import get_broker
+
+    return get_broker()
+
+
 def _queue_confirmation(order_id: int) -> None:
     from django_q.tasks import async_task
 
-    async_task("commerce.tasks.send_order_confirmation", order_id, task_name=f"confirm-{order_id}")
+    async_task(
+        "commerce.tasks.send_order_confirmation",
+        order_id,
+        task_name=f"confirm-{order_id}",
+        broker=_broker(),
+    )
 
 
 def _follow_up(payment: Payment, reason: str) -> PaymentFollowUp:

@@ -209,5 +209,8 @@ def test_a_schedule_sweeps_expired_holds_every_minute():
 
     schedule = Schedule.objects.get(name="expire holds")
     assert (schedule.func, schedule.schedule_type, schedule.minutes) == (
-        "commerce.tasks.expire_holds", Schedule.MINUTES, 1)
+        "commerce.tasks.expire_holds",
+        Schedule.MINUTES,
+        1,
+    )
     assert expire_holds() == 0

@@ -80,8 +80,8 @@ def test_choosing_nothing_is_refused_with_a_message(client, event):
 def test_another_visitor_cannot_open_my_checkout_order_or_ticket(client, event):
     checkout_url = buy(client, event, General=1)["Location"]
     hold = Hold.objects.get()
-    from tests.commerce.payments import checkout
     from commerce.payments.demo import confirm_demo_payment
+    from tests.commerce.payments import checkout
 
     confirm_demo_payment(payment=checkout(hold), card_number="4242424242424242")
     order = Order.objects.get()
