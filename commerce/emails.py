@@ -49,7 +49,8 @@ def build_order_emails(order) -> list[EmailMultiAlternatives]:
     language = order.buyer.language if order.buyer_id else settings.LANGUAGE_CODE
     tickets = list(order.tickets.select_related("item"))
     with translation.override(language):
-        subject = f"Your tickets for {order.event.title if order.event else 'your event'} · {order.number}"
+        title = order.event.title if order.event else "your event"
+        subject = f"Your tickets for {title} · {order.number}"
         messages = [
             _message(subject=subject, to=order.buyer_email, context=_context(order, tickets))
         ]
