@@ -26,8 +26,16 @@ ROLE_PERMISSIONS = {
         "event_pages.add_venue",
         "event_pages.change_venue",
         "event_pages.view_category",
+        "commerce.view_promocode",
+        "commerce.add_promocode",
+        "commerce.change_promocode",
+        "commerce.delete_promocode",
     ],
-    SUPPORT: ["wagtailadmin.access_admin"],
+    SUPPORT: [
+        "wagtailadmin.access_admin",
+        "commerce.view_paymentfollowup",
+        "commerce.change_paymentfollowup",
+    ],
     FULFILMENT: ["wagtailadmin.access_admin"],
     MARKETING: [
         "wagtailadmin.access_admin",

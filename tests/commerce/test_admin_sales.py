@@ -1,0 +1,178 @@
+"""Organizers see their own sales in the admin, and only their own."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from accounts import roles
+from commerce.models import PromoCode
+from commerce.payments.demo import confirm_demo_payment
+from tests.commerce.payments import checkout, hold_for
+from tests.factories import make_event, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organizer(organization):
+    user = make_user("org@example.com")
+    roles.make_organizer(user, organization)
+    return user
+
+
+@pytest.fixture
+def event(organization):
+    return make_event(
+        organization,
+        "Sales Night",
+        capacity=20,
+        tiers=[("Early", 1500, 5), ("General", 2500, None)],
+    )
+
+
+def sell(event, tier_name, quantity, session_key, email="buyer@example.com"):
+    from commerce.services.checkout import start_checkout
+
+    hold = hold_for(event, quantity, tier_name=tier_name, session_key=session_key)
+    payment = start_checkout(
+        hold=hold, buyer_email=email, buyer_name="Buyer " + session_key, attendee_names=["Ann"]
+    )
+    confirm_demo_payment(payment=payment, card_number="4242424242424242")
+    return payment.order
+
+
+def test_the_sales_screen_shows_sold_held_and_remaining_per_tier(client, organizer, event):
+    sell(event, "Early", 2, "a")
+    hold_for(event, 3, tier_name="General", session_key="b")
+    client.force_login(organizer)
+    response = client.get(f"/admin/sales/events/{event.pk}/")
+    assert response.status_code == 200
+    rows = {row["tier"].name: row for row in response.context["rows"]}
+    assert (rows["Early"]["sold"], rows["Early"]["held"], rows["Early"]["available"]) == (2, 0, 3)
+    assert (rows["General"]["sold"], rows["General"]["held"]) == (0, 3)
+    assert response.context["remaining"] == 15
+
+
+def test_orders_can_be_filtered_by_status_and_found_by_email_or_number(client, organizer, event):
+    first = sell(event, "General", 1, "a", email="ann@example.com")
+    sell(event, "General", 1, "b", email="bob@example.com")
+    client.force_login(organizer)
+    url = f"/admin/sales/events/{event.pk}/"
+    by_email = client.get(url, {"q": "ann@"}).context["orders"]
+    assert [o.number for o in by_email] == [first.number]
+    by_number = client.get(url, {"q": first.number}).context["orders"]
+    assert [o.number for o in by_number] == [first.number]
+    assert len(client.get(url, {"status": "completed"}).context["orders"]) == 2
+    assert len(client.get(url, {"status": "paid"}).context["orders"]) == 0
+
+
+def test_the_orders_export_has_one_row_per_order(client, organizer, event):
+    sell(event, "General", 2, "a")
+    sell(event, "Early", 1, "b")
+    client.force_login(organizer)
+    response = client.get(f"/admin/sales/events/{event.pk}/", {"export": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 2
+    assert {row["total"] for row in rows} == {"50.00", "15.00"}
+    xlsx = client.get(f"/admin/sales/events/{event.pk}/", {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 3
+
+
+def test_the_check_in_list_has_one_row_per_ticket(client, organizer, event):
+    sell(event, "General", 3, "a")
+    client.force_login(organizer)
+    response = client.get(f"/admin/sales/events/{event.pk}/check-in/")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 3
+    assert sorted(row["attendee"] for row in rows) == ["Ann", "Buyer a", "Buyer a"]
+
+
+def test_an_organizer_cannot_see_another_organizations_sales(client, organizer, other_organization):
+    theirs = make_event(other_organization, "Their Night")
+    order = sell(theirs, "General", 1, "z")
+    client.force_login(organizer)
+    assert client.get(f"/admin/sales/events/{theirs.pk}/").status_code in (302, 403)
+    assert client.get(f"/admin/sales/events/{theirs.pk}/check-in/").status_code in (302, 403)
+    assert order.number not in client.get("/admin/sales/orders/").content.decode()
+    assert (
+        order.number not in client.get("/admin/sales/orders/", {"export": "csv"}).content.decode()
+    )
+
+
+def test_the_orders_menu_lists_the_organizers_orders(client, organizer, event):
+    order = sell(event, "General", 1, "a")
+    client.force_login(organizer)
+    assert order.number in client.get("/admin/sales/orders/").content.decode()
+
+
+def test_promo_code_errors_name_the_field(client, organizer, organization):
+    client.force_login(organizer)
+    response = client.post(
+        "/admin/snippets/commerce/promocode/add/",
+        {
+            "organization": organization.pk,
+            "code": "no spaces!",
+            "kind": "percent",
+            "percent_off": "150",
+            "currency": "",
+        },
+    )
+    errors = response.context["form"].errors
+    assert "code" in errors and "percent_off" in errors
+    assert not PromoCode.objects.exists()
+
+
+def test_an_organizer_creates_a_promo_code_only_for_their_organization(
+    client, organizer, organization, other_organization
+):
+    client.force_login(organizer)
+    response = client.post(
+        "/admin/snippets/commerce/promocode/add/",
+        {
+            "organization": other_organization.pk,
+            "code": "STEAL",
+            "kind": "percent",
+            "percent_off": "50",
+        },
+    )
+    assert "organization" in response.context["form"].errors
+    response = client.post(
+        "/admin/snippets/commerce/promocode/add/",
+        {
+            "organization": organization.pk,
+            "code": "summer-10",
+            "kind": "percent",
+            "percent_off": "10",
+        },
+    )
+    assert response.status_code == 302
+    assert PromoCode.objects.get().code == "SUMMER-10"
+
+
+def test_an_organizer_cannot_open_another_organizations_promo_code(
+    client, organizer, other_organization
+):
+    promo = PromoCode.objects.create(organization=other_organization, code="THEIRS", percent_off=10)
+    client.force_login(organizer)
+    assert client.get(f"/admin/snippets/commerce/promocode/edit/{promo.pk}/").status_code == 404
+    assert "THEIRS" not in client.get("/admin/snippets/commerce/promocode/").content.decode()
+
+
+def test_support_refunds_a_follow_up_in_one_click(client, event):
+    from commerce.models import FollowUpStatus, PaymentFollowUp
+
+    support = make_user("support@example.com")
+    from django.contrib.auth.models import Group
+
+    support.groups.add(Group.objects.get(name="Support"))
+    payment = checkout(hold_for(event, 1, session_key="late"))
+    follow_up = PaymentFollowUp.objects.create(payment=payment, reason="Paid late")
+    client.force_login(support)
+    assert "Paid late" in client.get("/admin/sales/follow-ups/").content.decode()
+    client.post(f"/admin/sales/follow-ups/{follow_up.pk}/refund/")
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.REFUNDED
