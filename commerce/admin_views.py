@@ -32,6 +32,15 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _order_export(request, orders, name: str) -> HttpResponse | None:
+    """?export=csv|xlsx downloads the (filtered) orders instead of showing them."""
+    file_format = request.GET.get("export")
+    if file_format not in ("csv", "xlsx"):
+        return None
+    content, content_type = export(OrderResource, orders, file_format)
+    return _download(content, content_type, f"{name}.{file_format}")
+
+
 def event_sales(request, page_id):
     """Tier summary (sold / held / remaining vs allocation and X) and the event's orders."""
     event = _editable_event(request, page_id)
@@ -40,10 +49,8 @@ def event_sales(request, page_id):
         status=request.GET.get("status", ""),
         query=request.GET.get("q", ""),
     )
-    file_format = request.GET.get("export")
-    if file_format in ("csv", "xlsx"):
-        content, content_type = export(OrderResource, orders, file_format)
-        return _download(content, content_type, f"orders-{event.slug}.{file_format}")
+    if download := _order_export(request, orders, f"orders-{event.slug}"):
+        return download
     rows = sales_summary(event)
     current = availability(event)
     capacity = event.total_capacity or 0
@@ -95,10 +102,8 @@ def orders(request):
         status=request.GET.get("status", ""),
         query=request.GET.get("q", ""),
     )
-    file_format = request.GET.get("export")
-    if file_format in ("csv", "xlsx"):
-        content, content_type = export(OrderResource, found, file_format)
-        return _download(content, content_type, f"orders.{file_format}")
+    if download := _order_export(request, found, "orders"):
+        return download
     return TemplateResponse(
         request,
         "commerce/admin/orders.html",

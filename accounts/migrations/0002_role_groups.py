@@ -1,18 +1,11 @@
-from django.contrib.auth.management import create_permissions
-from django.contrib.contenttypes.management import create_contenttypes
 from django.db import migrations
 
-from accounts.roles import ensure_role_groups, grant_marketing
+from accounts.migrations._roles_helper import refresh_role_groups
+from accounts.roles import grant_marketing
 
 
 def create_role_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_contenttypes(app_config, verbosity=0, apps=apps)
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    ensure_role_groups(apps)
+    refresh_role_groups(apps, schema_editor)
     home = apps.get_model("wagtailcore", "Page").objects.filter(depth=2).first()
     if home is not None:
         grant_marketing(apps, home_page=home)
