@@ -1,0 +1,92 @@
+"""The real Stripe client code against a local stand-in: nothing leaves the machine."""
+
+import json
+import time
+
+import pytest
+import stripe
+
+from commerce.models import Order, Payment
+from commerce.payments import get_gateway
+from commerce.payments.signing import sign
+from tests.commerce.payments import checkout, hold_for, post_webhook
+from tests.commerce.stripe_standin import StripeStandIn
+from tests.factories import make_event
+
+pytestmark = pytest.mark.django_db
+WEBHOOK_SECRET = "whsec_test_local"
+
+
+@pytest.fixture
+def stripe_api(settings):
+    with StripeStandIn() as stand_in:
+        settings.STRIPE_SECRET_KEY = "sk_test_local"
+        settings.STRIPE_PUBLISHABLE_KEY = "pk_test_local"
+        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+        settings.STRIPE_API_BASE = stand_in.url
+        settings.PAYMENT_GATEWAY = "stripe"
+        yield stand_in
+
+
+@pytest.fixture
+def event(organization):
+    return make_event(organization, capacity=10, tiers=[("General", 2500, None)])
+
+
+def stripe_event(intent_id, event_type="payment_intent.succeeded"):
+    payload = json.dumps(
+        {
+            "id": f"evt_{time.time_ns()}",
+            "object": "event",
+            "type": event_type,
+            "data": {"object": {"id": intent_id, "object": "payment_intent"}},
+            "api_version": stripe.api_version,
+        }
+    ).encode()
+    return payload, sign(payload, WEBHOOK_SECRET)
+
+
+def test_checkout_creates_one_payment_intent_with_automatic_methods(stripe_api, event):
+    hold = hold_for(event, 2)
+    first, second = checkout(hold), checkout(hold)
+    assert first.gateway == "stripe" and first.pk == second.pk
+    assert len(stripe_api.intents) == 1
+    intent = stripe_api.intents[first.reference]
+    assert (intent["amount"], intent["currency"]) == (5000, "eur")
+    assert intent["automatic_payment_methods"] == {"enabled": True}
+    assert intent["metadata"]["payment_id"] == str(first.pk)
+    assert first.client_secret == intent["client_secret"]
+    keys = [
+        key for method, path, _form, key in stripe_api.requests if path == "/v1/payment_intents"
+    ]
+    assert keys == [f"hold-{hold.pk}-5000"]
+
+
+def test_a_signed_stripe_webhook_makes_an_order_after_asking_stripe(client, stripe_api, event):
+    payment = checkout(hold_for(event, 1))
+    payload, signature = stripe_event(payment.reference)
+    assert post_webhook(client, payload, signature).json() == {"status": "pending"}
+    stripe_api.succeed(payment.reference)
+    assert post_webhook(client, *stripe_event(payment.reference)).json() == {
+        "status": "order_created"
+    }
+    order = Order.objects.get()
+    assert (order.payment_provider, order.payment_reference) == ("stripe", payment.reference)
+
+
+def test_a_webhook_not_signed_with_our_secret_is_refused(client, stripe_api, event):
+    payment = checkout(hold_for(event, 1))
+    stripe_api.succeed(payment.reference)
+    payload = stripe_event(payment.reference)[0]
+    response = post_webhook(client, payload, sign(payload, "whsec_someone_else"))
+    assert response.status_code == 400
+    assert not Order.objects.exists()
+
+
+def test_a_refund_goes_through_stripe(stripe_api, event):
+    payment = checkout(hold_for(event, 1))
+    get_gateway("stripe").refund(reference=payment.reference, amount_minor=payment.amount_minor)
+    assert stripe_api.refunds == [
+        {**stripe_api.refunds[0], "payment_intent": payment.reference, "amount": 2500}
+    ]
+    assert Payment.objects.get().reference == payment.reference
