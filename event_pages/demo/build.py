@@ -1,246 +1,445 @@
-"""Build the demo site idempotently: find things by slug, name or email first."""
+"""Build the demo site from event_pages.demo.data, idempotently.
+
+Everything is looked up first (pages by slug under their parent, snippets by
+slug or name, images by title, users by email) and only created when missing,
+so a second run changes nothing. The English site and the logins are built in
+one transaction; each German translation is made the way wagtail-localize's
+editor makes it (translation source -> PO file with German strings -> publish)
+in a transaction of its own, because wagtail-localize publishes on commit.
+"""
 
 import datetime as dt
+import hashlib
+import io
 import json
+import uuid
 import zoneinfo
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Locale
+from wagtail.models import Collection, Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
 
 from accounts import roles
+from event_pages import rules
 from event_pages.demo import data, images
 from event_pages.models import Category, EventIndexPage, EventPage, HomePage, TicketTier, Venue
 
-Image = get_image_model()
+GERMAN = "de"
 
 
-def _image(title: str, content: bytes, collection: Collection | None = None):
-    existing = Image.objects.filter(title=title).first()
-    if existing:
-        return existing
-    import io
+@dataclass
+class Report:
+    """What a run created (all zero on a second run) and any German text still missing."""
 
-    image = Image(title=title, collection=collection or Collection.get_first_root_node())
-    image.file = ImageFile(io.BytesIO(content), name=f"{title.lower().replace(' ', '-')[:60]}.jpg")
-    image.save()
-    return image
+    created: Counter = field(default_factory=Counter)
+    missing_german: set[str] = field(default_factory=set)
+    events: list[EventPage] = field(default_factory=list)
 
 
-def _home() -> HomePage:
-    return HomePage.objects.get(depth=2, locale=Locale.get_default())
+def seed_demo_site(*, now: dt.datetime | None = None) -> Report:
+    """Create whatever part of the demo site is missing; returns what was created."""
+    now = now or timezone.now()
+    report = Report()
+    with transaction.atomic():
+        home = HomePage.objects.get(depth=2, locale=Locale.get_default())
+        roles.ensure_role_groups(django_apps)
+        roles.grant_marketing(django_apps, home_page=home)
+        categories = build_categories(report)
+        venues = build_venues(report)
+        pictures = DemoImages(report)
+        organizations = build_organizations(home, pictures, report)
+        report.events = build_events(organizations, categories, venues, pictures, now, report)
+        build_users(organizations, report)
+    translate_demo_site(home, organizations, categories, report.events, report)
+    return report
 
 
-def build_snippets() -> tuple[dict, dict]:
+# --- images -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Picture:
+    title: str
+    alt: str
+    draw: Callable[[], bytes]
+
+
+def demo_pictures() -> dict[str, Picture]:
+    """Every picture the demo uses, by title: logos, event posters, portraits, galleries."""
+    category_names = dict((slug, name) for name, slug in data.CATEGORIES)
+    pictures = [
+        Picture(
+            f"{o.title} logo", f"{o.title} logo", partial(images.logo, o.title, palette=o.palette)
+        )
+        for o in data.ORGANIZATIONS
+    ]
+    for event in data.EVENTS:
+        kicker = f"{data.VENUES[event.venue].city} · {category_names[event.category]}"
+        pictures.append(
+            Picture(
+                event.title,
+                f"Poster for {event.title}",
+                partial(images.hero_image, event.title, kicker=kicker, palette=event.palette),
+            )
+        )
+        for block in event.body:
+            if isinstance(block, data.Lineup):
+                pictures += [
+                    Picture(portrait_title(p.name), p.name, partial(images.portrait, p.name))
+                    for p in block.people
+                ]
+            elif isinstance(block, data.Gallery):
+                pictures += [
+                    Picture(
+                        gallery_title(event, name),
+                        name,
+                        partial(images.hero_image, name, kicker=event.title, palette=event.palette),
+                    )
+                    for name in block.pictures
+                ]
+    return {picture.title: picture for picture in pictures}
+
+
+def portrait_title(name: str) -> str:
+    return f"Portrait of {name}"
+
+
+def gallery_title(event: data.Event, name: str) -> str:
+    return f"{event.title}: {name}"
+
+
+class DemoImages:
+    """The demo's Wagtail images, found by title, or drawn and stored the first time."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.pictures = demo_pictures()
+
+    def get(self, title: str, *, collection: Collection):
+        Image = get_image_model()
+        existing = Image.objects.filter(title=title).first()
+        if existing is not None:
+            return existing
+        picture = self.pictures[title]
+        content = picture.draw()
+        image = Image(
+            title=title,
+            description=picture.alt[:255],
+            collection=collection,
+            file=ImageFile(io.BytesIO(content), name=f"{slugify(title)[:80] or 'demo'}.jpg"),
+            file_size=len(content),
+            file_hash=hashlib.sha1(content).hexdigest(),  # what Wagtail's upload form stores
+        )
+        image.save()
+        self.report.created["images"] += 1
+        return image
+
+
+def organization_collection(title: str) -> Collection:
+    """The organization's image collection (the one roles.grant_organization uses)."""
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=title).first()
+    return collection or root.add_child(name=title)
+
+
+# --- snippets -----------------------------------------------------------------
+
+
+def build_categories(report: Report) -> dict[str, Category]:
     locale = Locale.get_default()
-    categories = {
-        slug: Category.objects.get_or_create(slug=slug, locale=locale, defaults={"name": name})[0]
-        for name, slug in data.CATEGORIES
-    }
+    categories = {}
+    for name, slug in data.CATEGORIES:
+        category, created = Category.objects.get_or_create(
+            slug=slug, locale=locale, defaults={"name": name}
+        )
+        report.created["categories"] += created
+        categories[slug] = category
+    return categories
+
+
+def build_venues(report: Report) -> dict[str, Venue]:
+    locale = Locale.get_default()
     venues = {}
-    for key, (name, address, postal, city, country, lat, lng) in data.VENUES.items():
-        venues[key] = Venue.objects.get_or_create(
-            name=name,
+    for key, spec in data.VENUES.items():
+        venue, created = Venue.objects.get_or_create(
+            name=spec.name,
+            city=spec.city,
             locale=locale,
             defaults={
-                "address": address,
-                "postal_code": postal,
-                "city": city,
-                "country": country,
-                "latitude": lat,
-                "longitude": lng,
+                "address": spec.address,
+                "postal_code": spec.postal_code,
+                "country": spec.country,
+                "latitude": spec.latitude,
+                "longitude": spec.longitude,
             },
-        )[0]
-    return categories, venues
+        )
+        report.created["venues"] += created
+        venues[key] = venue
+    return venues
 
 
-def build_organizations() -> dict:
-    home = _home()
+# --- organizations ------------------------------------------------------------
+
+
+def build_organizations(home: HomePage, pictures, report: Report) -> dict[str, EventIndexPage]:
     organizations = {}
     for spec in data.ORGANIZATIONS:
-        page = EventIndexPage.objects.child_of(home).filter(slug=spec["slug"]).first()
+        page = EventIndexPage.objects.child_of(home).filter(slug=spec.slug).first()
         if page is None:
             page = EventIndexPage(
-                title=spec["title"],
-                slug=spec["slug"],
-                about=spec["about"],
-                contact_email=spec["contact_email"],
-                contact_phone=spec["contact_phone"],
-                website=spec["website"],
+                title=spec.title,
+                slug=spec.slug,
+                about=spec.about,
+                contact_email=spec.contact_email,
+                contact_phone=spec.contact_phone,
+                website=spec.website,
+                logo=pictures.get(
+                    f"{spec.title} logo", collection=organization_collection(spec.title)
+                ),
             )
             home.add_child(instance=page)
             page.save_revision().publish()
+            report.created["organizations"] += 1
         roles.grant_organization(page)
-        if page.logo_id is None:
-            collection = Collection.objects.filter(name=page.title).first()
-            page.logo = _image(f"{page.title} logo", images.logo(page.title), collection)
-            page.save_revision().publish()
-        organizations[spec["slug"]] = page
+        organizations[spec.slug] = page.specific
     return organizations
 
 
-def _body(spec, collection) -> str:
-    blocks = [
-        {"type": "heading", "value": {"text": "About the event", "level": "h2"}},
-        {"type": "paragraph", "value": data.BODY_INTRO.format(summary=spec["summary"])},
-    ]
-    if spec.get("lineup"):
-        people = [
-            {
-                "name": name,
-                "role": role,
-                "photo": _image(f"Portrait {name}", images.portrait(name), collection).pk,
-                "bio": f"{name} has played and spoken across Europe and is known for "
-                "memorable live shows.",
-            }
-            for name, role in spec["lineup"]
-        ]
-        blocks.append({"type": "lineup", "value": {"title": "Line-up", "people": people}})
-    if spec.get("schedule"):
-        items = [
-            {"time": f"{time}:00", "title": title, "description": ""}
-            for time, title in spec["schedule"]
-        ]
-        blocks.append({"type": "schedule", "value": {"title": "Schedule", "items": items}})
-    blocks.append(
-        {
-            "type": "quote",
-            "value": {
-                "quote": "The kind of night you talk about for weeks.",
-                "attribution": "City Guide",
-            },
-        }
-    )
-    blocks.append(
-        {
-            "type": "faq",
-            "value": {
-                "title": "Questions",
-                "items": [{"question": q, "answer": a} for q, a in data.FAQ],
-            },
-        }
-    )
-    blocks.append(
-        {
-            "type": "call_to_action",
-            "value": {
-                "text": "Get your tickets before they are gone.",
-                "button_label": "Get tickets",
-                "page": None,
-                "url": "",
-            },
-        }
-    )
-    return json.dumps(blocks)
+# --- events -------------------------------------------------------------------
 
 
-def build_events(organizations, categories, venues) -> list[EventPage]:
-    now = timezone.now()
-    built = []
+def build_events(organizations, categories, venues, pictures, now, report) -> list[EventPage]:
+    events = []
     for spec in data.EVENTS:
-        organization = organizations[spec["org"]]
-        event = EventPage.objects.child_of(organization).filter(slug=spec["slug"]).first()
+        organization = organizations[spec.organization]
+        event = EventPage.objects.child_of(organization).filter(slug=spec.slug).first()
         if event is None:
-            event = _create_event(spec, organization, categories, venues, now)
-        built.append(event)
-    return built
+            event = create_event(spec, organization, categories, venues, pictures, now, report)
+        events.append(event)
+    return events
 
 
-def _create_event(spec, organization, categories, venues, now) -> EventPage:
-    tz = zoneinfo.ZoneInfo(spec["tz"])
-    day = (now + dt.timedelta(days=spec["days"])).astimezone(tz).date()
-    starts = dt.datetime.combine(day, dt.time(spec["hour"]), tzinfo=tz)
-    collection = Collection.objects.filter(name=organization.title).first()
+def event_times(spec: data.Event, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end in the event's own zone, `starts_in_days` from now at the local start time."""
+    tz = zoneinfo.ZoneInfo(spec.time_zone)
+    day = (now + dt.timedelta(days=spec.starts_in_days)).astimezone(tz).date()
+    starts = dt.datetime.combine(day, dt.time.fromisoformat(spec.start_time), tzinfo=tz)
+    return starts, starts + dt.timedelta(hours=spec.hours)
+
+
+def check_event_spec(spec: data.Event) -> None:
+    """Demo data obeys the same rules as the page editor (refuses with ValueError)."""
+    configs = [rules.TierConfig(t.name, t.allocation, t.enabled) for t in spec.tiers]
+    problems = rules.allocation_errors(total_capacity=spec.capacity, tiers=configs)
+    problems |= rules.publish_problems(total_capacity=spec.capacity, tiers=configs)
+    if problems:
+        raise ValueError(f"demo event {spec.slug!r} breaks the ticket rules: {problems}")
+
+
+def create_event(spec, organization, categories, venues, pictures, now, report) -> EventPage:
+    check_event_spec(spec)
+    starts, ends = event_times(spec, now)
+    collection = organization_collection(organization.title)
     event = EventPage(
-        title=spec["title"],
-        slug=spec["slug"],
-        summary=spec["summary"],
-        hero_image=_image(spec["title"], images.hero_image(spec["title"]), collection),
-        category=categories[spec["category"]],
-        venue=venues[spec["venue"]],
+        title=spec.title,
+        slug=spec.slug,
+        summary=spec.summary,
+        hero_image=pictures.get(spec.title, collection=collection),
+        category=categories[spec.category],
+        venue=venues[spec.venue],
         starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=spec["hours"]),
-        time_zone=spec["tz"],
-        total_capacity=spec["capacity"],
-        featured=spec["featured"],
-        body=_body(spec, collection),
+        ends_at=ends,
+        time_zone=spec.time_zone,
+        total_capacity=spec.capacity,
+        featured=spec.featured,
+        body=json.dumps([stream_block(block, spec, pictures, collection) for block in spec.body]),
         live=False,
     )
-    for order, (name, description, price, currency, allocation, enabled, window) in enumerate(
-        spec["tiers"]
-    ):
+    for order, tier in enumerate(spec.tiers):
+        sales_start = sales_end = None
+        if tier.sales_window:
+            opened_days_ago, closes_days_before = tier.sales_window
+            sales_start = now - dt.timedelta(days=opened_days_ago)
+            sales_end = starts - dt.timedelta(days=closes_days_before)
         event.tiers.add(
             TicketTier(
-                name=name,
-                description=description,
-                price_minor=price,
-                currency=currency,
-                allocation=allocation,
-                enabled=enabled,
+                name=tier.name,
+                description=tier.description,
+                price_minor=tier.price_minor,
+                currency=tier.currency,
+                allocation=tier.allocation,
+                enabled=tier.enabled,
+                sales_start=sales_start,
+                sales_end=sales_end,
                 sort_order=order,
-                sales_end=(starts - dt.timedelta(days=window)) if window else None,
             )
         )
     organization.add_child(instance=event)
     revision = event.save_revision()
-    if not spec.get("draft"):
-        revision.publish()
+    if not spec.draft:
+        revision.publish()  # page_published -> commerce inventory for this event
+    report.created["events"] += 1
     event.refresh_from_db()
     return event
 
 
-def translate(page, language_code: str, strings: dict) -> bool:
-    """Translate and publish `page` with wagtail-localize; False if it already exists."""
-    locale = Locale.objects.get(language_code=language_code)
-    if page.get_translations().filter(locale=locale).exists():
-        return False
-    with transaction.atomic():
-        source, _created = TranslationSource.get_or_create_from_instance(page)
+def _item(value) -> dict:
+    return {"type": "item", "value": value, "id": str(uuid.uuid4())}
+
+
+def stream_block(block, spec: data.Event, pictures, collection) -> dict:
+    """One StreamField block as stored JSON; list items carry ids so they can be translated."""
+    match block:
+        case data.Heading(text=text):
+            kind, value = "heading", {"text": text, "level": "h2"}
+        case data.Paragraph():
+            kind, value = "paragraph", block.html
+        case data.Lineup(title=title, people=people):
+            kind = "lineup"
+            value = {
+                "title": title,
+                "people": [
+                    _item(
+                        {
+                            "name": person.name,
+                            "role": person.role,
+                            "photo": pictures.get(
+                                portrait_title(person.name), collection=collection
+                            ).pk,
+                            "bio": person.bio,
+                        }
+                    )
+                    for person in people
+                ],
+            }
+        case data.Schedule(title=title, slots=slots):
+            kind = "schedule"
+            value = {
+                "title": title,
+                "items": [
+                    _item({"time": f"{s.time}:00", "title": s.title, "description": s.description})
+                    for s in slots
+                ],
+            }
+        case data.FAQ(title=title, questions=questions):
+            kind = "faq"
+            value = {
+                "title": title,
+                "items": [
+                    _item({"question": q.question, "answer": f"<p>{q.answer}</p>"})
+                    for q in questions
+                ],
+            }
+        case data.Quote(quote=quote, attribution=attribution):
+            kind, value = "quote", {"quote": quote, "attribution": attribution}
+        case data.Gallery(title=title, pictures=names):
+            kind = "gallery"
+            value = {
+                "title": title,
+                "images": [
+                    _item(pictures.get(gallery_title(spec, name), collection=collection).pk)
+                    for name in names
+                ],
+            }
+        case data.CallToAction(text=text, button_label=label, url=url):
+            kind, value = (
+                "call_to_action",
+                {"text": text, "button_label": label, "page": None, "url": url},
+            )
+        case _:
+            raise TypeError(f"unknown demo block {block!r}")
+    return {"type": kind, "value": value, "id": str(uuid.uuid4())}
+
+
+# --- people -------------------------------------------------------------------
+
+
+def build_users(organizations, report: Report) -> None:
+    User = get_user_model()
+    password = None  # hashed once: the demo users share one published password
+    for spec in data.USERS:
+        user = User.objects.filter(email__iexact=spec.email).first()
+        if user is None:
+            password = password or make_password(data.PASSWORD)
+            user = User(
+                email=spec.email,
+                name=spec.name,
+                password=password,
+                is_staff=spec.superuser,
+                is_superuser=spec.superuser,
+            )
+            user.save()
+            report.created["users"] += 1
+        if spec.group:
+            user.groups.add(Group.objects.get(name=spec.group))
+        if spec.organization:
+            roles.make_organizer(user, organizations[spec.organization])
+
+
+# --- German -------------------------------------------------------------------
+
+
+def translate_demo_site(home, organizations, categories, events, report: Report) -> None:
+    """German categories, home page, organizations and the events marked `german`."""
+    german = Locale.objects.get(language_code=GERMAN)
+    for category in categories.values():
+        translate(category, german, report)
+    german_home = translate(home, german, report)
+    roles.grant_marketing(django_apps, home_page=german_home)
+    for organization in organizations.values():
+        # Same title in German, so the same organizer group and collection get the German subtree.
+        roles.grant_organization(translate(organization, german, report))
+    for spec, event in zip(data.EVENTS, events, strict=True):
+        if spec.german and not spec.draft:
+            translate(event, german, report)
+
+
+def german_strings(po, report: Report) -> None:
+    """Fill a PO file with German; names, slugs and numbers stay as they are."""
+    for entry in po:
+        text = data.GERMAN.get(entry.msgid)
+        if text is None:
+            keep = (
+                entry.msgctxt == "slug"
+                or entry.msgid in data.SAME_IN_GERMAN
+                or not any(c.isalpha() for c in entry.msgid)
+            )
+            if not keep:
+                report.missing_german.add(entry.msgid)
+            text = entry.msgid
+        entry.msgstr = text
+
+
+def translate(instance, locale: Locale, report: Report):
+    """The German translation of a page or snippet, made with wagtail-localize if missing."""
+    existing = instance.get_translation_or_none(locale)
+    if existing is not None:
+        if isinstance(existing, Page) and not existing.live and existing.latest_revision:
+            existing.latest_revision.publish()  # an earlier run stopped before its publish
+        return existing.specific if isinstance(existing, Page) else existing
+    with transaction.atomic():  # wagtail-localize publishes pages when this commits
+        source, _created = TranslationSource.get_or_create_from_instance(instance)
         translation, _created = Translation.objects.get_or_create(
             source=source, target_locale=locale
         )
         po = translation.export_po()
-        for entry in po:
-            entry.msgstr = strings.get(entry.msgid, entry.msgid)
+        german_strings(po, report)
         translation.import_po(po)
         source.create_or_update_translation(
             locale, publish=True, copy_parent_pages=True, fallback=True
         )
-    return True
-
-
-def build_translations(organizations, events) -> int:
-    count = 0
-    count += translate(_home(), "de", data.GERMAN)
-    for organization in organizations.values():
-        count += translate(organization, "de", data.GERMAN)
-    for spec, event in zip(data.EVENTS, events, strict=True):
-        if spec.get("translate") and event.live:
-            count += translate(event, "de", data.GERMAN)
-    return count
-
-
-def build_users(organizations) -> list[str]:
-    User = get_user_model()
-    created = []
-    for email, name, role, superuser in data.USERS:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email,
-                password=data.PASSWORD,
-                name=name,
-                is_superuser=superuser,
-                is_staff=superuser,
-            )
-            created.append(email)
-        if role and role.startswith("organizer:"):
-            roles.make_organizer(user, organizations[role.split(":", 1)[1]])
-        elif role:
-            user.groups.add(Group.objects.get(name=role))
-    return created
+    report.created["translations"] += 1
+    translated = instance.get_translation(locale)
+    return translated.specific if isinstance(translated, Page) else translated

@@ -1,6 +1,8 @@
-"""python manage.py seed_demo — demo organizations, events, translations and logins.
+"""python manage.py seed_demo — demo organizations, events, German pages and one login per role.
 
-Idempotent: a second run finds everything by slug, name or email and changes nothing.
+Idempotent: a second run finds everything by slug, name or email and changes
+nothing. Refuses to run with production settings, because it creates logins
+with a published password.
 """
 
 import os
@@ -8,36 +10,54 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from event_pages.demo import build, data
+from event_pages.demo import data
+from event_pages.demo.build import seed_demo_site
+
+
+def production_settings_in_use() -> bool:
+    modules = (os.environ.get("DJANGO_SETTINGS_MODULE", ""), settings.SETTINGS_MODULE or "")
+    return any(m.endswith("production") for m in modules) or getattr(
+        settings, "IS_PRODUCTION", False
+    )
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (two organizations, a dozen events, one login per role)."
+    help = "Load the demo site: two organizations, a dozen events, German pages, demo logins."
 
     def handle(self, *args, **options):
-        module = os.environ.get("DJANGO_SETTINGS_MODULE", "")
-        if module.endswith("production") or getattr(settings, "IS_PRODUCTION", False):
+        if production_settings_in_use():
             raise CommandError(
-                "seed_demo refuses to run with production settings: it creates demo logins "
-                "with a published password."
+                "seed_demo refuses to run with production settings "
+                f"({os.environ.get('DJANGO_SETTINGS_MODULE') or settings.SETTINGS_MODULE}): "
+                f"it creates demo logins whose password ({data.PASSWORD!r}) is public. "
+                "Use bilten.settings.dev or bilten.settings.test."
             )
         started = time.monotonic()
-        with transaction.atomic():
-            categories, venues = build.build_snippets()
-            organizations = build.build_organizations()
-            events = build.build_events(organizations, categories, venues)
-        translated = build.build_translations(organizations, events)
-        with transaction.atomic():
-            created = build.build_users(organizations)
+        report = seed_demo_site()
+        elapsed = time.monotonic() - started
+
+        created = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()) if n)
+        live = sum(1 for event in report.events if event.live)
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready in {time.monotonic() - started:.1f}s: {len(organizations)} "
-                f"organizations, {len(events)} events, {translated} new translations, "
-                f"{len(created)} new users."
-            )
+            self.style.SUCCESS(f"Demo site ready in {elapsed:.1f}s ")
+            + f"({created or 'nothing new: everything was already there'})."
         )
-        self.stdout.write(f"Demo logins (password: {data.PASSWORD}):")
-        for email, _name, role, _superuser in data.USERS:
-            self.stdout.write(f"  {email:<26} {role or 'attendee'}")
+        self.stdout.write(
+            f"  {len(data.ORGANIZATIONS)} organizations, {len(report.events)} events "
+            f"({live} published, {len(report.events) - live} draft), "
+            f"{sum(e.german for e in data.EVENTS)} events in German."
+        )
+        if report.missing_german:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  No German text yet for {len(report.missing_german)} strings "
+                    "(English kept; add them to event_pages/demo/data.py GERMAN):"
+                )
+            )
+            for text in sorted(report.missing_german):
+                self.stdout.write(f"    {text[:90]}")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {data.PASSWORD}), admin at /admin/:")
+        for user in data.USERS:
+            self.stdout.write(f"  {user.email:<24} {user.name:<16} {user.description}")
