@@ -26,6 +26,9 @@ error_messages = {
     "invalid_card": _("Enter a valid 16-digit card number."),
     "invalid_email": _("Enter a valid email address for your tickets."),
     "invalid_name": _("Enter the name the order should be under."),
+    "invalid_attendee_email": _(
+        "Enter a valid email address for each attendee, or leave it empty."
+    ),
     "invalid_transition": _("This order cannot change to that state."),
 }
 

@@ -46,11 +46,21 @@ class CheckoutForm(forms.Form):
                 max_length=150,
                 required=False,
             )
+            self.fields[f"attendee_email_{index}"] = forms.EmailField(
+                label=_("Ticket %(n)d: attendee email, to send them their ticket (optional)")
+                % {"n": index + 1},
+                required=False,
+            )
 
     def attendee_names(self) -> list[str]:
-        return [
-            self.cleaned_data.get(name, "") for name in self.fields if name.startswith("attendee_")
-        ]
+        return self._per_ticket("attendee_")
+
+    def attendee_emails(self) -> list[str]:
+        return self._per_ticket("attendee_email_")
+
+    def _per_ticket(self, prefix: str) -> list[str]:
+        count = sum(1 for name in self.fields if name.startswith("attendee_email_"))
+        return [self.cleaned_data.get(f"{prefix}{index}", "") or "" for index in range(count)]
 
 
 class PromoForm(forms.Form):

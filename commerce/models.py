@@ -321,6 +321,7 @@ class Payment(models.Model):
     buyer_email = models.EmailField(blank=True)
     buyer_name = models.CharField(max_length=150, blank=True)
     attendee_names = models.JSONField(default=list, blank=True)
+    attendee_emails = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -132,6 +132,7 @@ def checkout(request, hold_id):
                 buyer_email=form.cleaned_data["buyer_email"],
                 buyer_name=form.cleaned_data["buyer_name"],
                 attendee_names=form.attendee_names(),
+                attendee_emails=form.attendee_emails(),
             )
             return redirect("commerce:pay", hold_id=hold.pk)
         except CommerceError as refusal:

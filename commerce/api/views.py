@@ -35,6 +35,9 @@ class CheckoutRequestSerializer(serializers.Serializer):
     attendee_names = serializers.ListField(
         child=serializers.CharField(max_length=150, allow_blank=True), required=False
     )
+    attendee_emails = serializers.ListField(
+        child=serializers.EmailField(allow_blank=True), required=False
+    )
     promo_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
@@ -117,7 +120,11 @@ class HoldCheckoutView(APIView):
         if "promo_code" in data:
             hold = apply_promo_code(hold=hold, code=data["promo_code"], buyer_email=email)
         payment = start_checkout(
-            hold=hold, buyer_email=email, buyer_name=name, attendee_names=data.get("attendee_names")
+            hold=hold,
+            buyer_email=email,
+            buyer_name=name,
+            attendee_names=data.get("attendee_names"),
+            attendee_emails=data.get("attendee_emails"),
         )
         return Response(checkout_details(payment))
 

@@ -22,7 +22,13 @@ def _clean_buyer(buyer_email: str, buyer_name: str) -> tuple[str, str]:
 
 
 def start_checkout(
-    *, hold: Hold, buyer_email: str, buyer_name: str, attendee_names=None, now=None
+    *,
+    hold: Hold,
+    buyer_email: str,
+    buyer_name: str,
+    attendee_names=None,
+    attendee_emails=None,
+    now=None,
 ) -> Payment:
     """The hold's one Payment, created at the gateway or reused (a double click pays once).
 
@@ -32,6 +38,15 @@ def start_checkout(
     now = now or timezone.now()
     email, name = _clean_buyer(buyer_email, buyer_name)
     names = [str(n).strip()[:150] for n in (attendee_names or [])]
+    emails = []
+    for value in attendee_emails or []:
+        value = (value or "").strip().lower()
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError as exc:
+                raise CommerceError("invalid_attendee_email") from exc
+        emails.append(value)
     with transaction.atomic():
         locked = Hold.objects.select_for_update().get(pk=hold.pk)
         if not locked.is_active_at(now):
@@ -45,7 +60,8 @@ def start_checkout(
         )
         if payment.status == PaymentStatus.SUCCEEDED:
             return payment
-        payment.buyer_email, payment.buyer_name, payment.attendee_names = email, name, names
+        payment.buyer_email, payment.buyer_name = email, name
+        payment.attendee_names, payment.attendee_emails = names, emails
         amount_changed = payment.amount_minor != locked.amount_minor
         payment.amount_minor = locked.amount_minor
         if not payment.reference or amount_changed:

@@ -168,6 +168,7 @@ def _create_order(payment: Payment, lines) -> Order:
         for line in lines
     )
     names = iter(payment.attendee_names or [])
+    emails = iter(payment.attendee_emails or [])
     Ticket.objects.bulk_create(
         Ticket(
             order=order,
@@ -175,6 +176,7 @@ def _create_order(payment: Payment, lines) -> Order:
             tier_key=item.tier_key,
             code=new_ticket_code(),
             attendee_name=next(names, "") or "",
+            attendee_email=next(emails, "") or "",
         )
         for item in items
         for _ in range(item.quantity)

@@ -210,3 +210,38 @@ def test_a_ticket_payload_verifies_and_a_tampered_one_is_refused(payment):
         verify_ticket_payload(forged)
     with pytest.raises(InvalidTicket):
         verify_ticket_payload("garbage")
+
+
+def test_each_named_attendee_with_an_email_gets_their_own_ticket(
+    event, django_capture_on_commit_callbacks
+):
+    from commerce.services.checkout import start_checkout
+
+    payment = start_checkout(
+        hold=hold_for(event, 2, session_key="group"),
+        buyer_email="lead@example.com",
+        buyer_name="Lea Lead",
+        attendee_names=["Lea", "Max"],
+        attendee_emails=["", "max@example.com"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_demo_payment(payment=payment, card_number="4242424242424242")
+    assert sorted(m.to[0] for m in mail.outbox) == ["lead@example.com", "max@example.com"]
+    max_mail = next(m for m in mail.outbox if m.to == ["max@example.com"])
+    max_ticket = Ticket.objects.get(attendee_email="max@example.com")
+    assert max_ticket.attendee_name == "Max"
+    assert f"cid:ticket-{max_ticket.code}" in max_mail.alternatives[0][0]
+    assert max_mail.alternatives[0][0].count("cid:ticket-") == 1
+
+
+def test_a_bad_attendee_email_is_refused(event):
+    from commerce.services.checkout import start_checkout
+
+    with pytest.raises(CommerceError) as refusal:
+        start_checkout(
+            hold=hold_for(event, 1),
+            buyer_email="a@example.com",
+            buyer_name="A",
+            attendee_emails=["not-an-email"],
+        )
+    assert refusal.value.code == "invalid_attendee_email"
