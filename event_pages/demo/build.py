@@ -39,6 +39,10 @@ from event_pages.models import Category, EventIndexPage, EventPage, HomePage, Ti
 GERMAN = "de"
 
 
+class DemoSiteError(Exception):
+    """The database is not ready for the demo site."""
+
+
 @dataclass
 class Report:
     """What a run created (all zero on a second run) and any German text still missing."""
@@ -53,7 +57,9 @@ def seed_demo_site(*, now: dt.datetime | None = None) -> Report:
     now = now or timezone.now()
     report = Report()
     with transaction.atomic():
-        home = HomePage.objects.get(depth=2, locale=Locale.get_default())
+        home = HomePage.objects.filter(depth=2, locale=Locale.get_default()).first()
+        if home is None:
+            raise DemoSiteError("There is no home page yet: run `manage.py migrate` first.")
         roles.ensure_role_groups(django_apps)
         roles.grant_marketing(django_apps, home_page=home)
         categories = build_categories(report)
@@ -393,7 +399,7 @@ def build_users(organizations, report: Report) -> None:
 
 def translate_demo_site(home, organizations, categories, events, report: Report) -> None:
     """German categories, home page, organizations and the events marked `german`."""
-    german = Locale.objects.get(language_code=GERMAN)
+    german, _created = Locale.objects.get_or_create(language_code=GERMAN)
     for category in categories.values():
         translate(category, german, report)
     german_home = translate(home, german, report)

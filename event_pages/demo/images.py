@@ -93,7 +93,7 @@ def _glows(size, rng: random.Random, colours, count: int) -> Image.Image:
     return layer.resize(size, Image.Resampling.BICUBIC)
 
 
-def _left_shade(size, strength: int = 190) -> Image.Image:
+def _left_shade(size, strength: int = 215) -> Image.Image:
     """A black mask that is dense on the left (behind the text) and clear on the right."""
     ramp = Image.linear_gradient("L").rotate(90, expand=True).resize(size)  # 0 left, 255 right
     return ramp.point(lambda v: int((255 - v) ** 1.3 / 255**1.3 * strength))
@@ -131,7 +131,8 @@ def hero_image(title: str, *, kicker: str = "", palette: str | None = None) -> b
     image = _corner_gradient(
         size, [mid, deep, deep, mid] if rng.random() < 0.5 else [deep, mid, mid, deep]
     )
-    image = ImageChops.screen(image, _glows(size, rng, [glow, highlight, mid], 7))
+    glows = _glows(size, rng, [glow, highlight, mid], 7).point(lambda v: v * 4 // 5)
+    image = ImageChops.screen(image, glows)
 
     shapes = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(shapes)

@@ -55,9 +55,13 @@ def test_organizer_is_refused_publishing_without_an_enabled_tier_then_publishes(
         page.get_by_text("Add at least one ticket tier that is on sale before publishing.")
     ).to_be_visible()
 
-    # The change is autosaved as a draft (Wagtail) before the organizer publishes.
-    with page.expect_response(lambda r: r.request.method == "POST"):
+    # Wagtail autosaves the change as a draft page and points the form at its
+    # edit view; publishing before that lands would create the page twice.
+    with page.expect_response(lambda r: r.request.method == "POST" and r.ok, timeout=15000):
         page.check("#id_tiers-1-enabled")
+    page.wait_for_function(
+        "document.querySelector('#page-edit-form').action.includes('/edit/')", timeout=15000
+    )
     publish(page)
     expect(page.get_by_text("has been published", exact=False).first).to_be_visible()
 

@@ -29,8 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _site(home_page):
-    """The home page, locales and role groups the migrations create."""
+def _site(home_page, settings, tmp_path):
+    """The home page, locales and role groups the migrations create; pictures go to tmp."""
+    settings.MEDIA_ROOT = tmp_path
     return home_page
 
 
@@ -154,9 +155,12 @@ def test_seed_demo_creates_one_login_per_role():
         assert (
             not EventPage.objects.child_of(other).first().permissions_for_user(organizer).can_edit()
         )
-    german_aurora = aurora.get_translation(Locale.objects.get(language_code="de"))
+    german = Locale.objects.get(language_code="de")
     organizer = User.objects.get(email="organizer@example.com")
-    assert german_aurora.permissions_for_user(organizer).can_edit()
+    assert aurora.get_translation(german).permissions_for_user(organizer).can_edit()
+    marketing = User.objects.get(email="marketing@example.com")
+    german_event = EventPage.objects.filter(locale=german).first()
+    assert german_event.permissions_for_user(marketing).can_publish()
 
 
 def test_german_translations_share_the_event_identity():

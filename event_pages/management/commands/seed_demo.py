@@ -10,9 +10,17 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from event_pages.demo import data
-from event_pages.demo.build import seed_demo_site
+from event_pages.demo.build import DemoSiteError, seed_demo_site
+
+
+def unapplied_migrations() -> list[str]:
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
 def production_settings_in_use() -> bool:
@@ -33,8 +41,16 @@ class Command(BaseCommand):
                 f"it creates demo logins whose password ({data.PASSWORD!r}) is public. "
                 "Use bilten.settings.dev or bilten.settings.test."
             )
+        if pending := unapplied_migrations():
+            raise CommandError(
+                f"The database is missing {len(pending)} migrations "
+                f"(first: {pending[0]}): run `python manage.py migrate` first."
+            )
         started = time.monotonic()
-        report = seed_demo_site()
+        try:
+            report = seed_demo_site()
+        except DemoSiteError as error:
+            raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
 
         created = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()) if n)
