@@ -27,6 +27,14 @@ def owner_filter(request, *, prefix: str = "") -> Q:
     return mine
 
 
+def made_by(request, hold: Hold) -> bool:
+    """The same rule as owner_filter, for a hold already in hand."""
+    if request.user.is_authenticated and hold.buyer_id == request.user.pk:
+        return True
+    session = request.session.session_key
+    return bool(session) and hold.buyer_id is None and hold.session_key == session
+
+
 def owned_hold(request, hold_id) -> Hold:
     hold = Hold.objects.filter(owner_filter(request), pk=hold_id).first()
     if hold is None:

@@ -24,6 +24,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from bilten.money import CURRENCIES, MoneyMinorField, format_money
+from event_pages import rules
 from event_pages.blocks import EventBodyBlock
 from event_pages.forms import EventPageForm
 
@@ -386,8 +387,9 @@ class TicketTier(TranslatableMixin, Orderable):
         return format_money(self.price_minor, self.currency)
 
     def on_sale_at(self, moment) -> bool:
-        if not self.enabled:
-            return False
-        if self.sales_start and moment < self.sales_start:
-            return False
-        return not (self.sales_end and moment > self.sales_end)
+        return rules.tier_on_sale(
+            enabled=self.enabled,
+            sales_start=self.sales_start,
+            sales_end=self.sales_end,
+            moment=moment,
+        )

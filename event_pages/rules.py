@@ -59,3 +59,12 @@ def publish_problems(*, total_capacity: int | None, tiers: list[TierConfig]) -> 
     if not any(tier.enabled for tier in tiers):
         problems["__all__"] = _("Add at least one ticket tier that is on sale before publishing.")
     return problems
+
+
+def tier_on_sale(*, enabled: bool, sales_start, sales_end, moment) -> bool:
+    """A tier sells when it is enabled and `moment` is inside its sales window (if any)."""
+    if not enabled:
+        return False
+    if sales_start and moment < sales_start:
+        return False
+    return not (sales_end and moment > sales_end)

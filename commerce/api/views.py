@@ -13,11 +13,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bilten.api.throttles import HoldLimit
-from commerce.access import owned_hold, owned_order, owned_orders, owned_ticket, owner_filter
+from commerce.access import (
+    made_by,
+    owned_hold,
+    owned_order,
+    owned_orders,
+    owned_ticket,
+)
 from commerce.exceptions import HoldError
 from commerce.models import Hold, Payment
+from commerce.selectors import tiers_for_sale
 from commerce.services.holds import LineRequest, place_hold
-from event_pages.models import TicketTier
 
 
 class LineSerializer(serializers.Serializer):
@@ -81,17 +87,14 @@ class HoldCreateView(APIView):
         serializer = HoldRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         lines = serializer.validated_data["lines"]
-        tiers = TicketTier.objects.filter(
-            pk__in=[line["tier_id"] for line in lines]
-        ).select_related("page")
-        by_id = {tier.pk: tier for tier in tiers}
+        by_id = tiers_for_sale(line["tier_id"] for line in lines)
         missing = [line["tier_id"] for line in lines if line["tier_id"] not in by_id]
         if missing:
             raise serializers.ValidationError({"lines": [f"Unknown tier id {missing[0]}."]})
         events = {tier.page_id for tier in by_id.values()}
         if len(events) != 1:
             raise HoldError("mixed_events")
-        event = by_id[lines[0]["tier_id"]].page
+        event = by_id[lines[0]["tier_id"]].event
         hold = place_hold(
             event=event,
             lines=[LineRequest(line["tier_id"], line["quantity"]) for line in lines],
@@ -139,13 +142,9 @@ class DemoPaymentConfirmView(APIView):
 
         if settings.PAYMENT_GATEWAY != "demo":
             raise Http404
-        holds = Hold.objects.filter(owner_filter(request._request))
-        payment = (
-            Payment.objects.filter(pk=pk, hold__in=holds, gateway="demo")
-            .select_related("hold")
-            .first()
-        )
-        if payment is None:
+        payment = Payment.objects.filter(pk=pk, gateway="demo").select_related("hold")[:1]
+        payment = payment[0] if payment else None
+        if payment is None or not made_by(request._request, payment.hold):
             raise Http404
         serializer = DemoConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -153,9 +152,9 @@ class DemoPaymentConfirmView(APIView):
             payment=payment, card_number=serializer.validated_data["card_number"]
         )
         body = {"status": outcome}
-        order = Order.objects.filter(payment=payment).first()
-        if order is not None:
-            body["order_number"] = order.number
+        number = Order.objects.filter(payment=payment).values_list("number", flat=True)[:1]
+        if number:
+            body["order_number"] = number[0]
         return Response(body)
 
 

@@ -11,6 +11,7 @@ import secrets
 import time
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from commerce.exceptions import CommerceError, HoldError
@@ -37,15 +38,24 @@ class DemoGateway(PaymentGateway):
     def create_payment(self, *, payment, idempotency_key):
         from commerce.models import DemoCharge
 
-        charge = DemoCharge.objects.filter(idempotency_key=idempotency_key).first()
-        if charge is None:  # callers hold the hold's row lock: no twin can race here
-            charge = DemoCharge.objects.create(
-                idempotency_key=idempotency_key,
-                reference=f"demo_pi_{secrets.token_hex(12)}",
-                amount_minor=payment.amount_minor,
-                currency=payment.currency,
+        # Like Stripe: the same idempotency key answers the charge made first.
+        # One statement: insert, or on a repeated key hand back the existing row.
+        table = DemoCharge._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (reference, idempotency_key, amount_minor, currency, "  # noqa: S608
+                "status, failure_message, created_at) VALUES (%s, %s, %s, %s, 'pending', '', %s) "
+                "ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = "
+                "excluded.idempotency_key RETURNING reference",
+                [
+                    f"demo_pi_{secrets.token_hex(12)}",
+                    idempotency_key,
+                    payment.amount_minor,
+                    payment.currency,
+                    timezone.now(),
+                ],
             )
-        return charge.reference, ""
+            return cursor.fetchone()[0], ""
 
     def retrieve(self, reference):
         from commerce.models import DemoCharge

@@ -48,11 +48,14 @@ def start_checkout(
                 raise CommerceError("invalid_attendee_email") from exc
         emails.append(value)
     with transaction.atomic():
-        locked = Hold.objects.select_for_update().get(pk=hold.pk)
+        # The hold row is locked (with its payment, if any, read in the same
+        # query), so looking up then creating cannot race.
+        locked = (
+            Hold.objects.select_for_update(of=("self",)).select_related("payment").get(pk=hold.pk)
+        )
         if not locked.is_active_at(now):
             raise HoldError("hold_not_active")
-        # The hold row is locked, so looking up then creating cannot race.
-        payment = Payment.objects.filter(hold=locked).first() or Payment(
+        payment = getattr(locked, "payment", None) or Payment(
             hold=locked,
             gateway=get_gateway().name,
             amount_minor=locked.amount_minor,

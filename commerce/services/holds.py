@@ -91,15 +91,33 @@ def take_promo_use(promo_id, *, sold: bool = False) -> bool:
     )
 
 
-def _move_held_to_sold(event_key, quantities: dict) -> None:
+SELL_HOLD_SQL = "SELECT bilten_sell_hold(%s::uuid, %s::uuid, %s::bigint, %s::uuid[], %s::integer[])"
+
+
+def _sell_held(hold: Hold, quantities: dict) -> None:
+    """Move a locked ACTIVE hold's tickets from held to sold, count its promo use,
+    mark it CONSUMED (one function call on PostgreSQL, migration 0006)."""
+    keys = sorted(quantities)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                SELL_HOLD_SQL,
+                [hold.pk, hold.event_key, hold.promo_code_id, keys, [quantities[k] for k in keys]],
+            )
+        return
     total = sum(quantities.values())
-    EventInventory.objects.filter(event_key=event_key).update(
+    EventInventory.objects.filter(event_key=hold.event_key).update(
         held=F("held") - total, sold=F("sold") + total
     )
-    for key in sorted(quantities):
+    for key in keys:
         TierInventory.objects.filter(tier_key=key).update(
             held=F("held") - quantities[key], sold=F("sold") + quantities[key]
         )
+    if hold.promo_code_id:
+        PromoCode.objects.filter(pk=hold.promo_code_id).update(
+            held=F("held") - 1, used=F("used") + 1
+        )
+    Hold.objects.filter(pk=hold.pk).update(status=HoldStatus.CONSUMED)
 
 
 def _release_held(event_key, quantities: dict) -> None:
@@ -161,57 +179,100 @@ def _insufficient(event, pairs) -> InsufficientInventory:
 def place_hold(
     *, event, lines: list[LineRequest], buyer=None, session_key: str = "", now=None, tiers=None
 ) -> Hold:
-    """Hold tickets on `event` for HOLD_MINUTES, all lines or none (`tiers`: {id: tier}
-    the caller already loaded, to save a query).
+    """Hold tickets on `event` for HOLD_MINUTES, all lines or none.
 
+    `event` is an EventPage or an EventRef; `tiers` ({id: tier or TierForSale})
+    are tiers the caller already loaded, to save a query.
     Refuses with HoldError (tier not on sale, limits) or InsufficientInventory
     (carrying what is still available per tier id).
     """
     now = now or timezone.now()
     pairs = _validate_lines(event, lines, now, known_tiers=tiers)
-    _check_buyer_limits(buyer=buyer, session_key=session_key, now=now)
-    quantities = {tier.translation_key: qty for tier, qty in pairs}
-    currency = pairs[0][0].currency
+    buyer = buyer if buyer is not None and buyer.is_authenticated else None
     hold = Hold(
         event_key=event.translation_key,
-        event=event,
-        buyer=buyer if buyer is not None and buyer.is_authenticated else None,
+        event_id=event.pk,
+        buyer=buyer,
         session_key=session_key,
         expires_at=now + dt.timedelta(minutes=settings.HOLD_MINUTES),
-        currency=currency,
+        created_at=now,
+        currency=pairs[0][0].currency,
         subtotal_minor=sum(tier.price_minor * qty for tier, qty in pairs),
     )
     hold_lines = [
         HoldLine(
             hold=hold,
             tier_key=tier.translation_key,
-            tier=tier,
+            tier_id=tier.pk,
             tier_name=tier.name,
             quantity=qty,
             unit_price_minor=tier.price_minor,
         )
-        for tier, qty in pairs
+        for tier, qty in sorted(pairs, key=lambda pair: str(pair[0].translation_key))
     ]
-
-    def attempt():
-        with transaction.atomic():
-            if not take_inventory(event.translation_key, quantities):
-                raise _Retry
-            hold.save(force_insert=True)
-            HoldLine.objects.bulk_create(hold_lines)
-
-    try:
-        attempt()
-    except _Retry:
+    store = _store_in_one_round_trip if connection.vendor == "postgresql" else _store_with_orm
+    outcome = store(hold, hold_lines, now)
+    if outcome == "insufficient":
         # Expired holds may still be counted: sweep this event's (waiting for any
         # sweep already under way, so its freed tickets are seen) and try once more.
         release_expired_holds(event_key=event.translation_key, now=now, wait=True)
-        try:
-            attempt()
-        except _Retry:
-            raise _insufficient(event, pairs) from None
+        outcome = store(hold, hold_lines, now)
+    if outcome == "insufficient":
+        raise _insufficient(event, pairs)
+    if outcome == "too_many_holds":
+        raise HoldError("too_many_holds", limit=settings.MAX_ACTIVE_HOLDS_PER_BUYER)
     hold.placed_lines = hold_lines
     return hold
+
+
+def _store_with_orm(hold: Hold, hold_lines: list[HoldLine], now) -> str:
+    """Any database: the buyer limit, the counters and the rows, one statement at a time."""
+    try:
+        _check_buyer_limits(buyer=hold.buyer, session_key=hold.session_key, now=now)
+    except HoldError:
+        return "too_many_holds"
+    quantities = {line.tier_key: line.quantity for line in hold_lines}
+    try:
+        with transaction.atomic():
+            if not take_inventory(hold.event_key, quantities):
+                raise _Retry
+            hold.save(force_insert=True)
+            HoldLine.objects.bulk_create(hold_lines)
+    except _Retry:
+        return "insufficient"
+    return "ok"
+
+
+PLACE_HOLD_SQL = (
+    "SELECT bilten_place_hold(%s::uuid, %s::uuid, %s::integer, %s::bigint, %s::text, "
+    "%s::timestamptz, %s::timestamptz, %s::text, %s::integer, %s::integer, "
+    "%s::uuid[], %s::integer[], %s::text[], %s::integer[], %s::integer[])"
+)
+
+
+def _store_in_one_round_trip(hold: Hold, hold_lines: list[HoldLine], now) -> str:
+    """PostgreSQL: the same steps in one function call (migration 0006), so the
+    event row is locked for the time of one statement, not of several round trips."""
+    params = [
+        hold.pk,
+        hold.event_key,
+        hold.event_id,
+        hold.buyer_id,
+        hold.session_key,
+        now,
+        hold.expires_at,
+        hold.currency,
+        hold.subtotal_minor,
+        settings.MAX_ACTIVE_HOLDS_PER_BUYER,
+        [line.tier_key for line in hold_lines],
+        [line.tier_id for line in hold_lines],
+        [line.tier_name for line in hold_lines],
+        [line.quantity for line in hold_lines],
+        [line.unit_price_minor for line in hold_lines],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(PLACE_HOLD_SQL, params)
+        return cursor.fetchone()[0]
 
 
 class _Retry(Exception):
@@ -290,11 +351,7 @@ def convert_hold_to_sale(*, hold: Hold, lines=None, already_locked: bool = False
     if locked.status == HoldStatus.CONSUMED:
         raise HoldError("hold_not_active")
     if locked.status == HoldStatus.ACTIVE:
-        _move_held_to_sold(locked.event_key, quantities)
-        if locked.promo_code_id:
-            PromoCode.objects.filter(pk=locked.promo_code_id).update(
-                held=F("held") - 1, used=F("used") + 1
-            )
+        _sell_held(locked, quantities)
     else:
         with transaction.atomic():  # savepoint: undo a partial take
             taken = take_inventory(locked.event_key, quantities, sold=True) and (
@@ -303,6 +360,6 @@ def convert_hold_to_sale(*, hold: Hold, lines=None, already_locked: bool = False
             if not taken:
                 transaction.set_rollback(True)
                 return False
-    Hold.objects.filter(pk=locked.pk).update(status=HoldStatus.CONSUMED)
+        Hold.objects.filter(pk=locked.pk).update(status=HoldStatus.CONSUMED)
     hold.status = HoldStatus.CONSUMED
     return True

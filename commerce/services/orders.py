@@ -85,7 +85,14 @@ def _record_event_once(event_id: str, event_type: str) -> int | None:
 
 def apply_gateway_state(*, reference: str, gateway) -> str:
     """Bring our records in line with what the gateway says about `reference`."""
-    payment = Payment.objects.filter(reference=reference, gateway=gateway.name).first()
+    # Locks the payment and its hold rows together (FOR UPDATE over the join):
+    # a concurrent event for the same payment waits here.
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("hold")
+        .filter(reference=reference, gateway=gateway.name)
+        .first()
+    )
     if payment is None:
         logger.warning("gateway event for unknown payment %s", reference)
         return "unknown_payment"
@@ -95,7 +102,7 @@ def apply_gateway_state(*, reference: str, gateway) -> str:
             logger.error("amount mismatch on %s: %s", reference, truth)
             _follow_up(payment, "The amount paid does not match the order total.")
             return "review"
-        order = confirm_payment(payment=payment)
+        order = confirm_payment(payment=payment, already_locked=True)
         return "order_created" if order else "review"
     if truth.status == "failed":
         Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
@@ -105,18 +112,31 @@ def apply_gateway_state(*, reference: str, gateway) -> str:
     return "pending"
 
 
-def confirm_payment(*, payment: Payment) -> Order | None:
+def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order | None:
     """Create the order, its items and tickets for a succeeded payment — at most once.
 
     When the hold had expired and its tickets went to someone else, the money
     is recorded and a follow-up is opened for support (no order, no oversell).
+    `already_locked`: the caller holds the payment and hold rows FOR UPDATE.
     """
     with transaction.atomic(savepoint=False):
         # Locks the payment and its hold rows together (FOR UPDATE over the join).
-        locked = Payment.objects.select_for_update().select_related("hold").get(pk=payment.pk)
+        locked = (
+            payment
+            if already_locked
+            else Payment.objects.select_for_update().select_related("hold").get(pk=payment.pk)
+        )
         if locked.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
             # Settled before, in the same transaction as its order or follow-up.
             return Order.objects.filter(payment=locked).first()
+        if connection.vendor == "postgresql" and locked.hold.status == HoldStatus.ACTIVE:
+            order_id, number = _complete_sale_in_one_round_trip(locked)
+            # The other fields load on first access (Django's deferred fields).
+            order = Order.from_db(
+                connection.alias, ["id", "number", "status"], (order_id, number, "completed")
+            )
+            transaction.on_commit(lambda: _queue_confirmation(order.pk))
+            return order
         Payment.objects.filter(pk=locked.pk).update(
             status=PaymentStatus.SUCCEEDED, failure_message="", updated_at=timezone.now()
         )
@@ -131,6 +151,29 @@ def confirm_payment(*, payment: Payment) -> Order | None:
         transition(order=order, to=OrderStatus.COMPLETED)
         transaction.on_commit(lambda: _queue_confirmation(order.pk))
     return order
+
+
+COMPLETE_SALE_SQL = (
+    "SELECT bilten_complete_sale(%s::uuid, %s::text, %s::timestamptz, %s::text[], %s::text[])"
+)
+
+
+def _complete_sale_in_one_round_trip(payment: Payment) -> tuple[int, str]:
+    """PostgreSQL, ACTIVE hold: the same steps as below in one function call
+    (migration 0007). Returns the new order's id and number."""
+    number = new_order_number()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            COMPLETE_SALE_SQL,
+            [
+                payment.pk,
+                number,
+                timezone.now(),
+                [str(name or "") for name in payment.attendee_names or []],
+                [str(email or "") for email in payment.attendee_emails or []],
+            ],
+        )
+        return cursor.fetchone()[0], number
 
 
 def _create_order(payment: Payment, lines) -> Order:

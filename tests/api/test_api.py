@@ -274,3 +274,26 @@ def test_the_openapi_schema_is_published(api):
     schema = response.json()
     assert "/api/v1/holds/" in schema["paths"]
     assert "/api/v1/orders/{number}/" in schema["paths"]
+
+
+def test_a_guest_cannot_pay_or_see_another_guests_hold(event):
+    first, second = APIClient(), APIClient()
+    general = event.tiers.get(name="General")
+    hold = first.post(
+        "/api/v1/holds/", {"lines": [{"tier_id": general.pk, "quantity": 1}]}, format="json"
+    ).json()
+    assert (
+        second.post(f"/api/v1/holds/{hold['id']}/checkout/", {}, format="json").status_code == 404
+    )
+    checkout = first.post(
+        f"/api/v1/holds/{hold['id']}/checkout/",
+        {"buyer_email": "guest@example.com", "buyer_name": "Guest"},
+        format="json",
+    ).json()
+    refused = second.post(
+        checkout["confirm_url"], {"card_number": "4242424242424242"}, format="json"
+    )
+    assert refused.status_code == 404
+    assert not Order.objects.exists()
+    paid = first.post(checkout["confirm_url"], {"card_number": "4242424242424242"}, format="json")
+    assert paid.json()["status"] == "succeeded" and paid.json()["order_number"]
