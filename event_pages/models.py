@@ -6,6 +6,7 @@ keep organizers apart. Inventory is keyed to the locale-independent
 same event (see commerce.models).
 """
 
+import logging
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -26,10 +27,15 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from bilten.money import CURRENCIES, MoneyMinorField, format_money
 from event_pages import rules
 from event_pages.blocks import EventBodyBlock
+from event_pages.exceptions import PublishRefused
 from event_pages.forms import EventPageForm
+
+logger = logging.getLogger(__name__)
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 EVENTS_PER_PAGE = 12
+SCHEDULED_PUBLISH = "wagtail.publish.scheduled"  # the log action of `manage.py publish_scheduled`
+PUBLISH_REFUSED = "event_pages.publish_refused"
 
 
 def validate_time_zone(value: str) -> None:
@@ -281,6 +287,48 @@ class EventPage(Page):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("The end must not be before the start.")})
+
+    def publish_problems(self) -> dict:
+        """Why this version of the event cannot be published yet; empty when it can (AC A4)."""
+        tiers = [
+            rules.TierConfig(name=tier.name, allocation=tier.allocation, enabled=tier.enabled)
+            for tier in self.tiers.all()
+        ]
+        return rules.publish_problems(total_capacity=self.total_capacity, tiers=tiers)
+
+    def publish(self, revision, user=None, changed=True, log_action=True, **kwargs):
+        """Publish or schedule `revision`, or refuse with PublishRefused if it breaks AC A4.
+
+        Every way of publishing ends here (the editor, bulk actions, "publish with
+        subpages", workflows, translations, the API), so the rule cannot be bypassed.
+        A scheduled go-live that fails the rules is cancelled, not raised, so the
+        other scheduled pages still go live.
+        """
+        problems = revision.as_object().publish_problems()
+        if problems:
+            refusal = PublishRefused(problems)
+            if log_action == SCHEDULED_PUBLISH:
+                self._cancel_scheduled_publish(revision, refusal)
+                return None
+            raise refusal
+        return super().publish(
+            revision, user=user, changed=changed, log_action=log_action, **kwargs
+        )
+
+    def _cancel_scheduled_publish(self, revision, refusal: PublishRefused) -> None:
+        from wagtail.log_actions import log
+
+        revision.approved_go_live_at = None
+        revision.save(update_fields=["approved_go_live_at"])
+        log(
+            instance=self,
+            action=PUBLISH_REFUSED,
+            revision=revision,
+            data={"reasons": refusal.reasons},
+        )
+        logger.warning(
+            "Scheduled publishing of event pk=%s cancelled: %s", self.pk, refusal.reasons
+        )
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -1,16 +1,10 @@
-"""Event operations shared by the admin-free paths (the organizer API)."""
+"""Event operations shared by the organizer API and the Wagtail admin hooks."""
 
 from django.core.exceptions import PermissionDenied
 from wagtail.models import Page
 
-from event_pages import rules
+from event_pages.exceptions import PublishRefused
 from event_pages.models import EventIndexPage, EventPage, TicketTier
-
-
-class PublishRefused(Exception):
-    def __init__(self, problems: dict):
-        self.problems = problems
-        super().__init__("cannot publish")
 
 
 def organizations_for(user):
@@ -56,13 +50,31 @@ def publish_event(*, user, event: EventPage) -> EventPage:
     if not event.permissions_for_user(user).can_publish():
         raise PermissionDenied
     draft = event.get_latest_revision_as_object()
-    tiers = [
-        rules.TierConfig(name=t.name, allocation=t.allocation, enabled=t.enabled)
-        for t in draft.tiers.all()
-    ]
-    problems = rules.publish_problems(total_capacity=draft.total_capacity, tiers=tiers)
+    problems = draft.publish_problems()
     if problems:
         raise PublishRefused(problems)
     revision = event.latest_revision or draft.save_revision(user=user)
     revision.publish(user=user)
     return Page.objects.get(pk=event.pk).specific
+
+
+def publish_refusals(
+    *, pages, include_descendants: bool, user
+) -> list[tuple[Page, PublishRefused]]:
+    """Events among `pages` (and their unpublished descendants) that publishing would refuse.
+
+    Asks what Wagtail's bulk "Publish" would publish: each page's latest revision,
+    and with `include_descendants` every draft below it that `user` may publish.
+    """
+    candidates = [page.specific for page in pages]
+    if include_descendants:
+        for page in pages:
+            drafts = page.get_descendants().not_live().type(EventPage).specific()
+            candidates += [d for d in drafts if d.permissions_for_user(user).can_publish()]
+    refusals = []
+    for page in candidates:
+        if isinstance(page, EventPage):
+            problems = page.get_latest_revision_as_object().publish_problems()
+            if problems:
+                refusals.append((page, PublishRefused(problems)))
+    return refusals

@@ -1,10 +1,15 @@
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from accounts.roles import grant_organization
-from event_pages.models import Category, EventIndexPage, Venue
+from event_pages import services
+from event_pages.models import PUBLISH_REFUSED, Category, EventIndexPage, Venue
 
 
 class VenueViewSet(SnippetViewSet):
@@ -38,3 +43,41 @@ def create_organization_group(request, page):
     """A new organization gets its own organizer group, limited to its subtree."""
     if isinstance(page.specific, EventIndexPage) and page.locale.language_code == "en":
         grant_organization(page.specific)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_unready_events(request, action_type, objects, action_class_instance):
+    """Bulk "Publish" (with or without subpages) follows the publishing rules (AC A4).
+
+    Nothing is published when any selected event would be refused; the listing
+    says which events and why, so the organizer can fix or deselect them.
+    """
+    if action_type != "publish" or not all(isinstance(obj, Page) for obj in objects):
+        return None
+    form = action_class_instance.cleaned_form
+    refusals = services.publish_refusals(
+        pages=objects,
+        include_descendants=bool(form and form.cleaned_data.get("include_descendants")),
+        user=request.user,
+    )
+    if not refusals:
+        return None
+    reasons = " ".join(
+        _("“%(title)s”: %(reasons)s")
+        % {"title": page.get_admin_display_title(), "reasons": refusal.reasons}
+        for page, refusal in refusals
+    )
+    messages.error(request, _("Nothing was published. %(reasons)s") % {"reasons": reasons})
+    return redirect(action_class_instance.next_url)
+
+
+@hooks.register("register_log_actions")
+def register_publish_refused_action(actions):
+    @actions.register_action(PUBLISH_REFUSED)
+    class PublishRefusedFormatter(LogFormatter):
+        label = _("Publishing refused")
+
+        def format_message(self, log_entry):
+            return _("Scheduled publishing cancelled: %(reasons)s") % {
+                "reasons": log_entry.data.get("reasons", "")
+            }

@@ -196,3 +196,105 @@ def test_capacity_cannot_drop_below_tickets_already_sold(editor, organization):
     assert form_errors(response)["total_capacity"] == [
         "80 tickets are already sold or held; the total capacity cannot be lower."
     ]
+
+
+# --- AC A4 on every way of publishing, not only the editor's Publish button ------
+
+BULK_PUBLISH_URL = "/admin/bulk/wagtailcore/page/publish/?id={ids}&next=/admin/pages/{parent}/"
+
+
+def bulk_publish(editor, organization, *pages, include_descendants=False):
+    url = BULK_PUBLISH_URL.format(ids="&id=".join(str(p.pk) for p in pages), parent=organization.pk)
+    data = {"include_descendants": "on"} if include_descendants else {}
+    return editor.post(url, data, follow=True)
+
+
+def is_live(page):
+    return EventPage.objects.get(pk=page.pk).live
+
+
+def test_bulk_publish_refuses_an_event_without_capacity_and_says_why(editor, organization):
+    draft = make_event(organization, "Draft Gala", capacity=None, publish=False)
+    ready = make_event(organization, "Ready Concert", publish=False)
+
+    response = bulk_publish(editor, organization, draft, ready)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was published." in page
+    assert "“Draft Gala”: Set the total capacity (X) before publishing." in page
+    assert not is_live(draft)
+    assert not is_live(ready)
+
+
+def test_bulk_publish_refuses_an_event_without_a_tier_on_sale(editor, organization):
+    draft = make_event(organization, "Closed Doors", tiers=(), publish=False)
+
+    page = bulk_publish(editor, organization, draft).content.decode()
+
+    assert "“Closed Doors”: Add at least one ticket tier that is on sale before publishing." in page
+    assert not is_live(draft)
+
+
+def test_bulk_publish_still_publishes_a_ready_event(editor, organization):
+    ready = make_event(organization, "Ready Concert", publish=False)
+
+    page = bulk_publish(editor, organization, ready).content.decode()
+
+    assert "1 page has been published" in page
+    assert is_live(ready)
+    assert EventInventory.objects.filter(event_key=ready.translation_key).exists()
+
+
+def test_publishing_an_organization_with_its_subpages_keeps_unready_events_drafts(
+    client, organization
+):
+    from accounts.models import User
+
+    admin = User.objects.create_superuser(email="admin@example.com", password="x")
+    client.force_login(admin)
+    draft = make_event(organization, "Draft Gala", capacity=None, publish=False)
+    home = organization.get_parent()
+
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={organization.pk}&next=/admin/pages/{home.pk}/"
+    page = client.post(url, {"include_descendants": "on"}, follow=True).content.decode()
+
+    assert "“Draft Gala”: Set the total capacity (X) before publishing." in page
+    assert not is_live(draft)
+
+
+def test_a_revision_of_an_unready_event_cannot_be_published_from_code(organization):
+    from event_pages.exceptions import PublishRefused
+
+    draft = make_event(organization, "Draft Gala", capacity=None, publish=False)
+
+    with pytest.raises(PublishRefused) as refusal:
+        draft.latest_revision.publish()
+
+    assert refusal.value.problems == {
+        "total_capacity": "Set the total capacity (X) before publishing."
+    }
+    assert not is_live(draft)
+
+
+def test_scheduled_publishing_of_an_unready_event_is_cancelled_and_noted(organization):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from wagtail.models import PageLogEntry, Revision
+
+    draft = make_event(organization, "Draft Gala", capacity=None, publish=False)
+    ready = make_event(organization, "Ready Concert", publish=False)
+    due = timezone.now() - dt.timedelta(minutes=1)
+    for event in (draft, ready):  # as if scheduled before the rule existed
+        Revision.objects.filter(pk=event.latest_revision.pk).update(approved_go_live_at=due)
+
+    call_command("publish_scheduled")
+
+    assert not is_live(draft)
+    assert is_live(ready)
+    draft.latest_revision.refresh_from_db()
+    assert draft.latest_revision.approved_go_live_at is None
+    entry = PageLogEntry.objects.get(page=draft, action="event_pages.publish_refused")
+    assert "Set the total capacity (X)" in entry.message
