@@ -305,7 +305,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "bilten.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Bilten API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bilten API",
+    "VERSION": "1.0.0",
+    # Only REST API v1 is published, not the Wagtail admin's internal APIs.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["bilten.api.schema.public_api_only"],
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": dt.timedelta(minutes=int(env("JWT_ACCESS_MINUTES", "15"))),

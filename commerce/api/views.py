@@ -20,6 +20,7 @@ from commerce.access import (
     owned_orders,
     owned_ticket,
 )
+from commerce.api.schema import order_detail_schema, order_list_schema, ticket_qr_schema
 from commerce.exceptions import HoldError
 from commerce.models import Hold, Payment
 from commerce.selectors import tiers_for_sale
@@ -197,6 +198,7 @@ def order_body(order, request) -> dict:
     }
 
 
+@order_list_schema
 class OrderListView(APIView):
     permission_classes = [AllowAny]
 
@@ -209,6 +211,7 @@ class OrderListView(APIView):
         return Response({"results": [order_body(order, request) for order in orders]})
 
 
+@order_detail_schema
 class OrderDetailView(APIView):
     permission_classes = [AllowAny]
 
@@ -216,6 +219,7 @@ class OrderDetailView(APIView):
         return Response(order_body(owned_order(request._request, number), request))
 
 
+@ticket_qr_schema
 class TicketQRView(APIView):
     permission_classes = [AllowAny]
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bilten.money import CURRENCY_CODES
@@ -18,6 +19,23 @@ class VenueSerializer(serializers.ModelSerializer):
             "latitude",
             "longitude",
         ]
+
+
+class OrganizationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TierAvailabilitySerializer(serializers.Serializer):
+    """A tier as a buyer sees it: `available` is what can still be held now."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    price_minor = serializers.IntegerField()
+    currency = serializers.CharField()
+    allocation = serializers.IntegerField(allow_null=True)
+    available = serializers.IntegerField()
 
 
 class EventSummarySerializer(serializers.ModelSerializer):
@@ -41,11 +59,12 @@ class EventSummarySerializer(serializers.ModelSerializer):
             "live",
         ]
 
+    @extend_schema_field(OrganizationRefSerializer(allow_null=True))
     def get_organization(self, event):
         parent = event.get_parent()
         return {"id": parent.pk, "name": parent.title} if parent else None
 
-    def get_url(self, event):
+    def get_url(self, event) -> str:
         return settings.SITE_URL + (event.url or "")
 
 
@@ -55,6 +74,7 @@ class EventDetailSerializer(EventSummarySerializer):
     class Meta(EventSummarySerializer.Meta):
         fields = EventSummarySerializer.Meta.fields + ["total_capacity", "tiers"]
 
+    @extend_schema_field(TierAvailabilitySerializer(many=True))
     def get_tiers(self, event):
         from commerce.selectors import availability
 

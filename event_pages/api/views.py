@@ -1,11 +1,13 @@
 """Public event catalogue and the organizer's event API."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bilten.api.schema import ErrorSerializer
 from event_pages import services
 from event_pages.api.serializers import (
     EventCreateSerializer,
@@ -66,7 +68,19 @@ class OrganizerEventCreateView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(
+    request=None,
+    responses={
+        200: EventDetailSerializer,
+        400: OpenApiResponse(
+            ErrorSerializer, description="cannot_publish: `detail` gives the reasons by field."
+        ),
+        404: OpenApiResponse(ErrorSerializer, description="No such event, or not yours."),
+    },
+)
 class OrganizerEventPublishView(APIView):
+    """Publish the event's latest draft, or refuse with the reasons."""
+
     permission_classes = [IsAuthenticated]
 
     def post(self, request, pk):
