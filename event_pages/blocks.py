@@ -1,8 +1,12 @@
 """StreamField blocks for event pages. Each renders with its own template."""
 
+from urllib.parse import urlsplit
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.embeds import get_embed
+from wagtail.embeds.exceptions import EmbedException
 from wagtail.images.blocks import ImageChooserBlock
 
 
@@ -40,12 +44,43 @@ class GalleryBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
+    """A provider video that loads only when the visitor presses play (static/js/video.js).
+
+    Until then the page shows the site's own poster image or a plain placeholder:
+    not even the provider's thumbnail is fetched before the visitor asks for it.
+    """
+
     video = EmbedBlock(help_text=_("A YouTube or Vimeo link."))
+    poster = ImageChooserBlock(
+        required=False,
+        label=_("Poster image"),
+        help_text=_("Shown until the visitor presses play. Optional."),
+    )
     caption = blocks.CharBlock(required=False, max_length=200)
 
     class Meta:
         icon = "media"
         template = "blocks/video.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        video = value.get("video")
+        embed = None
+        if video:
+            try:
+                embed = get_embed(video.url, video.max_width, video.max_height)
+            except EmbedException:
+                embed = None  # provider unreachable or unsupported: the template links out
+        context["embed"] = embed
+        context["provider"] = provider_name(embed, video.url if video else "")
+        return context
+
+
+def provider_name(embed, url: str) -> str:
+    """The provider's name ("YouTube"), or the link's host name when it gave none."""
+    if embed is not None and embed.provider_name:
+        return embed.provider_name
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 class QuoteBlock(blocks.StructBlock):

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -128,3 +129,80 @@ def test_pages_load_no_outside_assets(client, organization):
         sources = re.findall(r'(?:src|href)="(https?://[^"]+)"', body)
         outside = [s for s in sources if "openstreetmap.org" not in s and "testserver" not in s]
         assert outside == [], url
+
+
+# --- Content blocks, images, video, fonts ------------------------------------------
+
+VIDEO_URL = "https://www.youtube.com/watch?v=harbour-lights"
+PLAYER = "https://www.youtube-nocookie.com/embed/harbour-lights"
+
+
+@pytest.fixture
+def youtube_embed(db):
+    """YouTube's oEmbed answer as Wagtail caches it, so no test ever calls YouTube."""
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    return Embed.objects.create(
+        url=VIDEO_URL,
+        hash=get_embed_hash(VIDEO_URL),
+        type="video",
+        html=f'<iframe src="{PLAYER}" width="480" height="270" allowfullscreen></iframe>',
+        provider_name="YouTube",
+        title="Harbour Lights trailer",
+        width=480,
+        height=270,
+    )
+
+
+class _Outside(HTMLParser):
+    """Iframes and scripts a browser would load: everything outside inert <template>s."""
+
+    def __init__(self):
+        super().__init__()
+        self.template_depth = 0
+        self.iframes, self.scripts, self.templates = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "template":
+            self.template_depth += 1
+            self.templates.append("")
+        elif self.template_depth:
+            self.templates[-1] += f"<{tag} {attrs}>"
+        elif tag == "iframe":
+            self.iframes.append(attrs.get("src"))
+        elif tag == "script" and attrs.get("src"):
+            self.scripts.append(attrs["src"])
+
+    def handle_endtag(self, tag):
+        if tag == "template":
+            self.template_depth -= 1
+
+
+def loaded_on_arrival(html: str) -> _Outside:
+    parser = _Outside()
+    parser.feed(html)
+    return parser
+
+
+def test_a_video_loads_nothing_from_its_provider_until_the_visitor_presses_play(
+    client, organization, youtube_embed
+):
+    body = [{"type": "video", "value": {"video": VIDEO_URL, "caption": ""}}]
+    event = make_event(organization, "Harbour Lights", body=json.dumps(body))
+
+    html = client.get(event.url).content.decode()
+    page = loaded_on_arrival(html)
+
+    assert page.iframes == []
+    assert all(src.startswith("/static/") for src in page.scripts), page.scripts
+    assert "/static/js/video.js" in page.scripts
+    assert re.search(
+        r'<button type="button" class="video-play" data-video-play>.*?'
+        r"Play video — loads content from YouTube",
+        html,
+        re.S,
+    )
+    # What the play button swaps in, kept inert until then.
+    assert [t for t in page.templates if PLAYER in t]
