@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from event_pages.models import EVENTS_PER_PAGE
+from event_pages.models import EVENTS_PER_PAGE, Venue
+from tests.event_pages.translate import translate
 from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +63,6 @@ def test_the_event_page_shows_the_time_in_the_events_own_time_zone(client, organ
 
 
 def test_the_event_page_has_structured_data_and_open_graph_tags(client, organization):
-    from event_pages.models import Venue
-
     venue = Venue.objects.create(
         name="Pier 7",
         address="Hafenstraße 7",
@@ -206,3 +205,29 @@ def test_a_video_loads_nothing_from_its_provider_until_the_visitor_presses_play(
     )
     # What the play button swaps in, kept inert until then.
     assert [t for t in page.templates if PLAYER in t]
+
+
+# --- One event in two languages ---------------------------------------------------
+
+
+def test_a_translated_venue_shows_on_the_german_event_page(client, organization, home_page):
+    venue = Venue.objects.create(
+        name="Harbour Hall",
+        address="Hafenstraße 7",
+        postal_code="20457",
+        city="Hamburg",
+        country="Germany",
+    )
+    event = make_event(organization, "Harbour Jazz", venue=venue)
+    translate(home_page, "de")
+    german_event = translate(event, "de", {"Harbour Jazz": "Hafenjazz"})
+    translate(venue, "de", {"Harbour Hall": "Hafenhalle", "Germany": "Deutschland"})
+
+    german = client.get(german_event.url).content.decode()
+    english = client.get(event.url).content.decode()
+
+    assert "Hafenhalle" in german
+    assert "Hafenstraße 7, 20457 Hamburg, Deutschland" in german
+    assert json_ld(german)["location"]["name"] == "Hafenhalle"
+    assert "Harbour Hall" in english and "Hafenhalle" not in english
+    assert "Hamburg, Germany" in english

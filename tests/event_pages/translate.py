@@ -1,4 +1,4 @@
-"""Translate pages the way wagtail-localize's editor does, with given strings."""
+"""Translate pages and snippets the way wagtail-localize's editor does, with given strings."""
 
 from django.test import TestCase
 from wagtail.models import Locale
@@ -6,7 +6,10 @@ from wagtail_localize.models import Translation, TranslationSource
 
 
 def translate(page, language_code: str, strings: dict[str, str] | None = None):
-    """Create (or update) and publish a translation of `page`; parents are copied as needed."""
+    """Create (or update) and publish a translation of `page` (or a snippet such as a Venue).
+
+    Parent pages are copied as needed; strings not in `strings` stay as they are.
+    """
     strings = strings or {}
     locale = Locale.objects.get(language_code=language_code)
     source, _created = TranslationSource.get_or_create_from_instance(page)
@@ -20,4 +23,5 @@ def translate(page, language_code: str, strings: dict[str, str] | None = None):
         source.create_or_update_translation(
             locale, publish=True, copy_parent_pages=True, fallback=True
         )
-    return page.get_translation(locale).specific
+    translated = page.get_translation(locale)
+    return getattr(translated, "specific", translated)
