@@ -1,8 +1,12 @@
 """Small factories: build real pages, tiers and users the way the admin would."""
 
 import datetime as dt
+import io
 
+from django.core.files.images import ImageFile
 from django.utils import timezone
+from PIL import Image as PillowImage
+from wagtail.images import get_image_model
 
 from accounts.models import User
 from event_pages.models import EventIndexPage, EventPage, TicketTier
@@ -57,3 +61,14 @@ def make_event(
         revision.publish()
         event.refresh_from_db()
     return event
+
+
+def make_image(title="Stage photo", *, size=(1600, 900), colour=(90, 70, 200)):
+    """A Wagtail image drawn with Pillow (nothing downloaded)."""
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, colour).save(buffer, "JPEG")
+    image = get_image_model()(
+        title=title, file=ImageFile(buffer, name=f"{title.lower().replace(' ', '-')}.jpg")
+    )
+    image.save()
+    return image

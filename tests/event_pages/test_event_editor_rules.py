@@ -100,6 +100,17 @@ def test_a_zero_allocation_beside_a_full_one_is_allowed(editor, organization):
     assert [t.allocation for t in event.tiers.all()] == [100, 0, None]
 
 
+def test_a_sales_window_ending_before_it_starts_is_refused_beside_the_end(editor, organization):
+    response = add_event(
+        editor,
+        organization,
+        tiers=[tier(sales_start="2030-05-10 10:00", sales_end="2030-05-01 10:00")],
+    )
+    assert form_errors(response)["tiers-0-sales_end"] == ["Sales must end after they start."]
+    assert "Sales must end after they start." in response.content.decode()
+    assert not EventPage.objects.exists()
+
+
 def test_the_editor_types_prices_in_major_units(editor, organization):
     add_event(editor, organization, tiers=[tier(price="25.50")])
     event = EventPage.objects.get(slug="harbour-lights")

@@ -4,12 +4,14 @@ import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import pytest
 
+from event_pages.blocks import EventBodyBlock
 from event_pages.models import EVENTS_PER_PAGE, Venue
 from tests.event_pages.translate import translate
-from tests.factories import make_event
+from tests.factories import make_event, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +156,53 @@ def youtube_embed(db):
     )
 
 
+@pytest.fixture
+def photo(db):
+    return make_image("Main stage")
+
+
+def every_block(image) -> list[dict]:
+    """One block of each of the ten kinds an event page offers, as the editor stores them."""
+    return [
+        {"type": "heading", "value": {"text": "What to expect", "level": "h2"}},
+        {"type": "paragraph", "value": "<p>Two nights of <b>music</b> by the water.</p>"},
+        {
+            "type": "image",
+            "value": {"image": image.pk, "caption": "The main stage", "alt_text": "A lit stage"},
+        },
+        {"type": "gallery", "value": {"title": "Last summer", "images": [image.pk, image.pk]}},
+        {"type": "video", "value": {"video": VIDEO_URL, "poster": image.pk, "caption": "Trailer"}},
+        {"type": "quote", "value": {"quote": "The best night of the year.", "attribution": "City"}},
+        {
+            "type": "lineup",
+            "value": {
+                "title": "Line-up",
+                "people": [
+                    {"name": "Mara Lind", "role": "Headliner", "photo": image.pk, "bio": "Sea."}
+                ],
+            },
+        },
+        {
+            "type": "schedule",
+            "value": {
+                "title": "Schedule",
+                "items": [{"time": "19:30:00", "title": "Doors open", "description": "Bar opens"}],
+            },
+        },
+        {
+            "type": "faq",
+            "value": {
+                "title": "Questions",
+                "items": [{"question": "Is there parking?", "answer": "<p>Yes, at Pier 5.</p>"}],
+            },
+        },
+        {
+            "type": "call_to_action",
+            "value": {"text": "Bring your friends.", "button_label": "Get yours", "url": ""},
+        },
+    ]
+
+
 class _Outside(HTMLParser):
     """Iframes and scripts a browser would load: everything outside inert <template>s."""
 
@@ -185,6 +234,27 @@ def loaded_on_arrival(html: str) -> _Outside:
     return parser
 
 
+def test_an_event_page_renders_each_of_the_ten_content_blocks(
+    client, organization, photo, youtube_embed
+):
+    body = every_block(photo)
+    assert {block["type"] for block in body} == set(EventBodyBlock.base_blocks)
+    event = make_event(organization, "Harbour Lights", body=json.dumps(body))
+
+    html = client.get(event.url).content.decode()
+
+    assert "<h2>What to expect</h2>" in html
+    assert "Two nights of <b>music</b> by the water." in html
+    assert 'alt="A lit stage"' in html and "The main stage</figcaption>" in html
+    assert "<h2>Last summer</h2>" in html and html.count('class="gallery"') == 1
+    assert "Play video — loads content from YouTube" in html and "Trailer</figcaption>" in html
+    assert "<p>The best night of the year.</p>" in html and "— City" in html
+    assert "<strong>Mara Lind</strong>" in html and "Headliner" in html
+    assert '<time datetime="19:30">19:30</time>' in html and "Doors open" in html
+    assert "<summary>Is there parking?</summary>" in html and "Yes, at Pier 5." in html
+    assert "Bring your friends." in html and 'href="#tickets">Get yours</a>' in html
+
+
 def test_a_video_loads_nothing_from_its_provider_until_the_visitor_presses_play(
     client, organization, youtube_embed
 ):
@@ -205,6 +275,45 @@ def test_a_video_loads_nothing_from_its_provider_until_the_visitor_presses_play(
     )
     # What the play button swaps in, kept inert until then.
     assert [t for t in page.templates if PLAYER in t]
+
+
+def test_images_are_webp_renditions_with_a_srcset(client, organization, photo):
+    body = [{"type": "image", "value": {"image": photo.pk, "caption": "", "alt_text": "Stage"}}]
+    event = make_event(organization, "Harbour Lights", hero_image=photo, body=json.dumps(body))
+
+    html = client.get(event.url).content.decode()
+
+    srcsets = re.findall(r'srcset="([^"]+)"', html)
+    assert len(srcsets) == 2  # the hero and the image block
+    for srcset in srcsets:
+        candidates = [c.strip().split() for c in srcset.split(",")]
+        assert len(candidates) >= 2
+        assert all(url.endswith(".webp") and width.endswith("w") for url, width in candidates)
+    first = srcsets[1].split(",")[0].split()[0]
+    response = client.get(first)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[8:12] == b"WEBP"
+
+
+def test_the_poppins_font_files_are_referenced_and_served_by_the_site(
+    client, settings, organization
+):
+    settings.WHITENOISE_USE_FINDERS = True  # serve /static/ as collectstatic would
+    settings.WHITENOISE_AUTOREFRESH = True
+    html = client.get("/").content.decode()
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', html).group(1)
+    assert re.search(r'<link rel="preload" href="[^"]+poppins[^"]+\.woff2" as="font"', html)
+
+    css = client.get(stylesheet).getvalue().decode()
+    fonts = re.findall(r'url\("([^"]*poppins[^"]*\.woff2)"\)', css)
+
+    assert len(fonts) == 4  # regular, medium, semibold, bold
+    assert 'font-family: "Poppins"' in css
+    for font in fonts:
+        response = client.get(urljoin(stylesheet, font))
+        assert response.status_code == 200, font
+        assert response["Content-Type"] == "font/woff2"
+        assert response.getvalue()[:4] == b"wOF2"
 
 
 # --- One event in two languages ---------------------------------------------------
@@ -231,3 +340,35 @@ def test_a_translated_venue_shows_on_the_german_event_page(client, organization,
     assert json_ld(german)["location"]["name"] == "Hafenhalle"
     assert "Harbour Hall" in english and "Hafenhalle" not in english
     assert "Hamburg, Germany" in english
+
+
+def tier_row(html: str, tier) -> str:
+    match = re.search(rf'<li class="tier[^"]*" data-tier="{tier.pk}">(.*?)</li>', html, re.S)
+    assert match, f"no row for {tier.name}"
+    return match.group(1)
+
+
+def test_a_hold_through_the_german_page_reduces_what_the_english_page_offers(
+    client, organization, home_page
+):
+    from commerce.selectors import availability
+    from commerce.services.holds import LineRequest, place_hold
+
+    event = make_event(
+        organization,
+        "Summer Night Concert",
+        capacity=20,
+        tiers=[("VIP", 9000, 10), ("General", 2900, None)],
+    )
+    translate(home_page, "de")
+    german_event = translate(event, "de", {"Summer Night Concert": "Sommernachtskonzert"})
+    german_vip = german_event.tiers.get(name="VIP")
+
+    place_hold(event=german_event, lines=[LineRequest(german_vip.pk, 3)], session_key="de")
+
+    vip, general = event.tiers.get(name="VIP"), event.tiers.get(name="General")
+    assert availability(event).for_tier(vip) == 7
+    assert availability(event).for_tier(general) == 17
+    english = client.get(event.url).content.decode()
+    assert "Only 7 left" in tier_row(english, vip)
+    assert "Only 17 left" in tier_row(english, general)
