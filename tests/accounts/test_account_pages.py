@@ -57,14 +57,29 @@ def test_a_wrong_password_says_so_without_revealing_which_part_was_wrong(client)
     assert "That email and password do not match an account." in response.content.decode()
 
 
-def test_repeated_failed_logins_lock_the_account_with_a_clear_message(client, settings):
+def lock_out(client, settings):
     make_user("ada@example.com")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/account/login/", {"username": "ada@example.com", "password": "nope"})
-    response = client.post("/account/login/", {"username": "ada@example.com", "password": PASSWORD})
+    return client.post("/account/login/", {"username": "ada@example.com", "password": PASSWORD})
+
+
+def test_repeated_failed_logins_lock_the_account_with_a_clear_message(client, settings):
+    response = lock_out(client, settings)
     assert response.status_code == 429
     assert "Too many failed login attempts" in response.content.decode()
+    assert "Please try again in 15 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("cooloff_hours", "wait"), [(0.5, "in 30 minutes"), (1 / 60, "in 1 minute,"), (2, "in 120")]
+)
+def test_the_lockout_page_names_the_configured_wait(client, settings, cooloff_hours, wait):
+    settings.AXES_COOLOFF_TIME = cooloff_hours  # what AXES_COOLOFF_MINUTES configures
+    body = lock_out(client, settings).content.decode()
+    assert f"Please try again {wait}" in body
+    assert "15 minutes" not in body
 
 
 def test_log_out_needs_a_post(client):
