@@ -297,6 +297,32 @@ class Ticket(models.Model):
         return self.code
 
 
+class EmailDelivery(models.Model):
+    """An order's confirmation email to one recipient (the buyer, or a named attendee).
+
+    The row exists once sending was attempted; `sent_at` is set in the same
+    transaction as the send succeeds, so a retried task skips who already has it.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="email_deliveries")
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "recipient"], name="email_delivery_once_per_recipient"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order} → {self.recipient} ({'sent' if self.sent_at else 'not sent'})"
+
+
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for payment")
     SUCCEEDED = "succeeded", _("Succeeded")

@@ -2,26 +2,24 @@
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 
 def send_order_confirmation(order_id: int) -> str:
-    """Send the order's emails once; an SMTP error raises so the queue retries."""
-    from commerce.emails import build_order_emails
+    """Send the order's emails, each recipient once; a mail error raises so the queue retries."""
+    from commerce.emails import send_order_emails
     from commerce.models import Order
 
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order_id)
-        if order.confirmation_sent_at:
-            return "already sent"
-        for message in build_order_emails(order):
-            message.send()
-        order.confirmation_sent_at = timezone.now()
-        order.save(update_fields=["confirmation_sent_at"])
-    return "sent"
+    order = Order.objects.select_related("event", "buyer").get(pk=order_id)
+    if order.confirmation_sent_at:
+        return "already sent"
+    sent = send_order_emails(order=order)
+    Order.objects.filter(pk=order.pk, confirmation_sent_at__isnull=True).update(
+        confirmation_sent_at=timezone.now()
+    )
+    return f"sent {sent}"
 
 
 def expire_holds() -> int:
