@@ -1,8 +1,14 @@
 """The purchase flow on the public site, page by page, and who may see what."""
 
-import pytest
+import datetime as dt
 
-from commerce.models import Hold, Order
+import pytest
+from django.utils import timezone
+
+from commerce.models import Hold, Order, Payment
+from commerce.payments.demo import confirm_demo_payment
+from commerce.services.holds import release_expired_holds
+from tests.commerce.payments import hold_for, mark_charge, post_webhook, signed_event
 from tests.factories import make_event, make_user
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +86,6 @@ def test_choosing_nothing_is_refused_with_a_message(client, event):
 def test_another_visitor_cannot_open_my_checkout_order_or_ticket(client, event):
     checkout_url = buy(client, event, General=1)["Location"]
     hold = Hold.objects.get()
-    from commerce.payments.demo import confirm_demo_payment
     from tests.commerce.payments import checkout
 
     confirm_demo_payment(payment=checkout(hold), card_number="4242424242424242")
@@ -123,3 +128,77 @@ def test_a_promo_code_with_a_bad_reason_is_shown_beside_the_field(client, event)
     checkout_url = buy(client, event, General=1)["Location"]
     response = client.post(checkout_url, {"promo_code": "NOPE", "apply_promo": "1"})
     assert "This promo code does not exist." in response.content.decode()
+
+
+# --- The waiting confirmation page: /checkout/payments/<id>/ --------------------
+
+
+def start_paying(client, event, **quantities):
+    """Hold and give buyer details on the site; returns the payment waiting to be paid."""
+    checkout_url = buy(client, event, **quantities)["Location"]
+    client.post(
+        checkout_url,
+        {"buyer_name": "Pia Payer", "buyer_email": "pia@example.com", "pay": "1"},
+    )
+    return Payment.objects.get(hold__session_key=client.session.session_key)
+
+
+def status_url(payment):
+    return f"/checkout/payments/{payment.pk}/"
+
+
+def test_while_the_payment_is_unconfirmed_the_page_waits_and_polls(client, event):
+    payment = start_paying(client, event, General=1)
+    page = client.get(status_url(payment))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Confirming your payment" in body
+    assert f'data-payment-status="{status_url(payment)}?format=json"' in body
+    polled = client.get(status_url(payment), {"format": "json"})
+    assert polled.json() == {"state": "pending", "order_number": None, "message": ""}
+
+
+def test_once_paid_the_poll_answers_the_order_and_the_page_shows_it(client, event):
+    payment = start_paying(client, event, General=2)
+    confirm_demo_payment(payment=payment, card_number="4242424242424242")
+    number = Order.objects.get().number
+    polled = client.get(status_url(payment), HTTP_ACCEPT="application/json")
+    assert polled.json() == {"state": "completed", "order_number": number, "message": ""}
+    page = client.get(status_url(payment))
+    assert page.status_code == 302 and page["Location"] == f"/orders/{number}/"
+
+
+def test_a_declined_payment_says_so_and_offers_another_try(client, event):
+    payment = start_paying(client, event, General=1)
+    confirm_demo_payment(payment=payment, card_number="4000000000000002")
+    body = client.get(status_url(payment)).content.decode()
+    assert "The payment did not go through" in body
+    assert f'href="/checkout/{payment.hold_id}/pay/"' in body
+    polled = client.get(status_url(payment), {"format": "json"}).json()
+    assert polled["state"] == "failed" and polled["message"]
+    assert not Order.objects.exists()
+
+
+def test_a_payment_after_the_tickets_were_gone_is_under_review(client, event):
+    payment = start_paying(client, event, VIP=1)
+    Hold.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    release_expired_holds()
+    hold_for(event, 1, tier_name="VIP", session_key="someone-else")  # the last VIP went
+    mark_charge(payment, "succeeded")
+    assert post_webhook(client, *signed_event(payment)).json() == {"status": "review"}
+
+    body = client.get(status_url(payment)).content.decode()
+    assert "We are reviewing your order" in body
+    assert "Our support team will contact you shortly." in body
+    polled = client.get(status_url(payment), {"format": "json"}).json()
+    assert (polled["state"], polled["order_number"]) == ("review", None)
+
+
+def test_only_the_payer_sees_the_confirmation_page(client, event):
+    payment = start_paying(client, event, General=1)
+    stranger = type(client)()
+    assert stranger.get(status_url(payment)).status_code == 404
+    assert stranger.get(status_url(payment), {"format": "json"}).status_code == 404
+    stranger.force_login(make_user("other@example.com"))
+    assert stranger.get(status_url(payment), {"format": "json"}).status_code == 404
+    assert client.get(status_url(payment)).status_code == 200
