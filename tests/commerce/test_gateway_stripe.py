@@ -5,6 +5,7 @@ import time
 
 import pytest
 import stripe
+from rest_framework.test import APIClient
 
 from commerce.models import Order, Payment
 from commerce.payments import get_gateway
@@ -90,3 +91,44 @@ def test_a_refund_goes_through_stripe(stripe_api, event):
         {**stripe_api.refunds[0], "payment_intent": payment.reference, "amount": 2500}
     ]
     assert Payment.objects.get().reference == payment.reference
+
+
+def test_the_pay_page_mounts_the_payment_element_with_the_publishable_key(
+    client, stripe_api, event
+):
+    general = event.tiers.get()
+    checkout_url = client.post(f"/tickets/{event.pk}/hold/", {f"tier_{general.pk}": 2})["Location"]
+    details = {"buyer_name": "Sam Stripe", "buyer_email": "sam@example.com", "pay": "1"}
+    pay_url = client.post(checkout_url, details)["Location"]
+    page = client.get(pay_url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    intent = next(iter(stripe_api.intents.values()))
+    assert '<div id="payment-element"></div>' in body
+    assert 'data-publishable-key="pk_test_local"' in body
+    assert f'data-client-secret="{intent["client_secret"]}"' in body
+    assert "https://js.stripe.com/v3/" in body
+    assert 'name="card_number"' not in body  # no demo card form
+    payment = Payment.objects.get()
+    assert f"/checkout/payments/{payment.pk}/" in body  # where Stripe returns the buyer
+
+
+def test_api_checkout_answers_the_client_secret_for_the_payment_element(stripe_api, event):
+    api = APIClient()
+    general = event.tiers.get()
+    hold = api.post(
+        "/api/v1/holds/", {"lines": [{"tier_id": general.pk, "quantity": 1}]}, format="json"
+    ).json()
+    response = api.post(
+        f"/api/v1/holds/{hold['id']}/checkout/",
+        {"buyer_email": "api@example.com", "buyer_name": "Api Buyer"},
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    payment = Payment.objects.get()
+    intent = stripe_api.intents[payment.reference]
+    assert body["gateway"] == "stripe" and body["payment_id"] == str(payment.pk)
+    assert body["client_secret"] == intent["client_secret"]
+    assert body["publishable_key"] == "pk_test_local"
+    assert "confirm_url" not in body
