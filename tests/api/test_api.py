@@ -4,8 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import roles
-from commerce.models import Order
-from event_pages.models import EventPage
+from commerce.models import Order, Payment
+from event_pages.models import EventPage, Venue
 from tests.factories import PASSWORD, make_event, make_user
 
 pytestmark = pytest.mark.django_db
@@ -297,3 +297,60 @@ def test_a_guest_cannot_pay_or_see_another_guests_hold(event):
     assert not Order.objects.exists()
     paid = first.post(checkout["confirm_url"], {"card_number": "4242424242424242"}, format="json")
     assert paid.json()["status"] == "succeeded" and paid.json()["order_number"]
+
+
+def test_an_organizer_creates_an_event_at_a_venue_under_their_own_organization(
+    organizer, organization, other_organization
+):
+    venue = Venue.objects.create(
+        name="Tempodrom", address="Möckernstraße 10", city="Berlin", country="Germany"
+    )
+    response = authed(organizer).post(
+        "/api/v1/organizer/events/",
+        {
+            "title": "Venue Night",
+            "start": "2031-07-01T19:00:00Z",
+            "timezone": "Europe/Berlin",
+            "venue": venue.pk,
+            "total_capacity": 50,
+            "tiers": [{"name": "General", "price_minor": 2000, "currency": "EUR"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["venue"]["name"] == "Tempodrom"
+    assert response.json()["organization"] == {"id": organization.pk, "name": "Aurora Live"}
+    event = EventPage.objects.get(pk=response.json()["id"])
+    assert event.get_parent().pk == organization.pk
+    assert not event.is_descendant_of(other_organization)
+    assert event.venue == venue
+
+
+def test_checkout_answers_the_payment_id_the_demo_confirm_url_points_at(event):
+    client = authed(make_user("payer@example.com"))
+    general = event.tiers.get(name="General")
+    hold = client.post(
+        "/api/v1/holds/", {"lines": [{"tier_id": general.pk, "quantity": 1}]}, format="json"
+    ).json()
+    checkout = client.post(f"/api/v1/holds/{hold['id']}/checkout/", {}, format="json").json()
+    payment = Payment.objects.get(hold_id=hold["id"])
+    assert checkout["payment_id"] == str(payment.pk)
+    assert checkout["confirm_url"] == f"/api/v1/demo-payments/{payment.pk}/confirm/"
+    assert (checkout["amount_minor"], checkout["currency"]) == (2500, "EUR")
+
+
+def test_demo_confirm_is_not_found_when_the_site_takes_real_payments(event, settings):
+    client = authed(make_user("payer@example.com"))
+    general = event.tiers.get(name="General")
+    hold = client.post(
+        "/api/v1/holds/", {"lines": [{"tier_id": general.pk, "quantity": 1}]}, format="json"
+    ).json()
+    checkout = client.post(f"/api/v1/holds/{hold['id']}/checkout/", {}, format="json").json()
+    settings.PAYMENT_GATEWAY = "stripe"  # the site switched to Stripe
+    response = client.post(
+        checkout["confirm_url"], {"card_number": "4242424242424242"}, format="json"
+    )
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+    assert not Order.objects.exists()
+    assert Payment.objects.get().status == "pending"
