@@ -83,3 +83,79 @@ def test_the_german_event_list_shows_translations_and_falls_back_to_english(
 
 def test_both_languages_count_as_one_event_in_listings(event, german_event):
     assert EventPage.objects.live().filter(translation_key=event.translation_key).count() == 2
+
+
+# --- The interface speaks the visitor's language (locale/*/LC_MESSAGES) -------------
+
+
+@pytest.fixture
+def french_event(event, home_page):
+    translate(home_page, "fr")
+    return translate(event, "fr", {"Summer Night Concert": "Concert d’une nuit d’été"})
+
+
+def test_german_pages_show_german_navigation_and_footer(client, event):
+    body = client.get("/de/").content.decode()
+    assert '<html lang="de">' in body
+    for label in ("Zum Inhalt springen", "Veranstaltungen", "Anmelden", "Registrieren"):
+        assert label in body, label
+    assert "Tickets ohne Warteschlange." in body
+    assert ">Log in<" not in body and ">Sign up<" not in body
+
+
+def test_french_pages_show_french_navigation_and_footer(client, event):
+    body = client.get("/fr/events/").content.decode()
+    assert '<html lang="fr">' in body
+    for label in ("Aller au contenu", "Événements", "Se connecter", "S’inscrire"):
+        assert label in body, label
+    assert "Événements à venir" in body
+    assert ">Events<" not in body
+
+
+def test_the_german_event_page_labels_its_facts_and_ticket_picker_in_german(client, german_event):
+    body = client.get(german_event.url).content.decode()
+    assert '<h2 id="tickets-heading">Tickets</h2>' in body
+    assert "<dt>Wann</dt>" in body and "<dt>Veranstalter</dt>" in body
+    assert "Anzahl Tickets „Frühbucher“" in body
+    assert "Tickets sichern" in body
+    assert "Wir reservieren Ihre Tickets 15 Minuten lang" in body
+
+
+def test_the_french_event_page_has_a_billets_heading_and_french_buttons(client, french_event):
+    body = client.get(french_event.url).content.decode()
+    assert french_event.url.startswith("/fr/")
+    assert '<h2 id="tickets-heading">Billets</h2>' in body
+    assert "<dt>Quand</dt>" in body and "<dt>Organisateur</dt>" in body
+    assert "Réserver des billets" in body
+    assert "Get tickets" not in body
+
+
+def test_error_messages_are_translated(client, german_event):
+    login = client.post("/de/account/login/", {"username": "x@example.com", "password": "nope"})
+    assert "Diese E-Mail-Adresse und dieses Passwort passen zu keinem Konto." in (
+        login.content.decode()
+    )
+    french = client.post("/fr/account/login/", {"username": "x@example.com", "password": "no"})
+    assert "ne correspondent à aucun compte" in french.content.decode()
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_the_catalogs_are_complete_and_their_compiled_copies_match(language):
+    """A fresh machine without gettext uses the committed .mo files, so they must be current."""
+    from pathlib import Path
+
+    import polib
+    from django.conf import settings
+
+    folder = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES"
+    po = polib.pofile(str(folder / "django.po"))
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural)
+        for e in polib.mofile(str(folder / "django.mo"))
+    }
+    for entry in po.translated_entries():
+        assert compiled.get((entry.msgctxt, entry.msgid)) == (entry.msgstr, entry.msgstr_plural), (
+            entry.msgid
+        )
