@@ -91,6 +91,27 @@ def test_the_check_in_list_has_one_row_per_ticket(client, organizer, event):
     assert sorted(row["attendee"] for row in rows) == ["Ann", "Buyer a", "Buyer a"]
 
 
+def test_the_check_in_list_downloads_as_a_spreadsheet(client, organizer, event):
+    order = sell(event, "General", 2, "a")
+    sell(event, "Early", 1, "b", email="bo@example.com")
+    client.force_login(organizer)
+    response = client.get(f"/admin/sales/events/{event.pk}/check-in/", {"format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert f"check-in-{event.slug}.xlsx" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header == ["ticket", "attendee", "tier", "order", "buyer email"]
+    assert len(rows) == 3
+    by_ticket = {row[0]: row for row in rows}
+    first = order.tickets.order_by("pk").first()
+    expected = [first.code, "Ann", "General", order.number, "buyer@example.com"]
+    assert by_ticket[first.code] == expected
+    assert sorted(row[2] for row in rows) == ["Early", "General", "General"]
+
+
 def test_an_organizer_cannot_see_another_organizations_sales(client, organizer, other_organization):
     theirs = make_event(other_organization, "Their Night")
     order = sell(theirs, "General", 1, "z")

@@ -1,9 +1,11 @@
 """The purchase flow on the public site, page by page, and who may see what."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from commerce.models import Hold, Order, Payment
 from commerce.payments.demo import confirm_demo_payment
@@ -202,3 +204,17 @@ def test_only_the_payer_sees_the_confirmation_page(client, event):
     stranger.force_login(make_user("other@example.com"))
     assert stranger.get(status_url(payment), {"format": "json"}).status_code == 404
     assert client.get(status_url(payment)).status_code == 200
+
+
+def test_the_owner_opens_a_ticket_with_its_qr_code_large_for_scanning(client, event):
+    payment = start_paying(client, event, VIP=1)
+    confirm_demo_payment(payment=payment, card_number="4242424242424242")
+    ticket = Order.objects.get().tickets.get()
+    page = client.get(f"/account/tickets/{ticket.code}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "qr-large" in body and "VIP" in body and ticket.code in body
+    qr_url = f"/account/tickets/{ticket.code}/qr.png"
+    assert f'<img src="{qr_url}" alt="QR code of ticket {ticket.code}">' in body
+    image = Image.open(io.BytesIO(client.get(qr_url).content))
+    assert image.format == "PNG" and min(image.size) >= 300
