@@ -43,7 +43,11 @@ def owned_hold(request, hold_id) -> Hold:
 
 
 def owned_orders(request):
-    """Orders of this visitor: their account's (by user or email) or this session's."""
+    """Orders of this visitor: placed with their account, or as a guest in this session.
+
+    Never matched by email address alone: typing someone's email at checkout
+    must not reveal their orders.
+    """
     mine = owner_filter(request, prefix="hold__")
     if request.user.is_authenticated:
         mine |= Q(buyer_id=request.user.pk)

@@ -9,6 +9,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -26,7 +27,7 @@ from commerce.access import (
 )
 from commerce.exceptions import CommerceError, InsufficientInventory
 from commerce.forms import CheckoutForm, DemoCardForm, PromoForm, TicketSelectionForm
-from commerce.models import Hold, HoldStatus, Payment
+from commerce.models import Hold, HoldStatus, Payment, Ticket
 from event_pages.models import EventPage
 
 logger = logging.getLogger(__name__)
@@ -214,7 +215,13 @@ def order_detail(request, number):
 @login_required
 @require_GET
 def my_orders(request):
-    orders = owned_orders(request).select_related("event").prefetch_related("items", "tickets")
+    """The member's orders, each with its tickets (tier, attendee, link to the QR)."""
+    tickets = Ticket.objects.select_related("item").order_by("pk")
+    orders = (
+        owned_orders(request)
+        .select_related("event")
+        .prefetch_related("items", Prefetch("tickets", queryset=tickets))
+    )
     return render(request, "commerce/my_orders.html", {"orders": orders})
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -218,3 +219,28 @@ def test_the_owner_opens_a_ticket_with_its_qr_code_large_for_scanning(client, ev
     assert f'<img src="{qr_url}" alt="QR code of ticket {ticket.code}">' in body
     image = Image.open(io.BytesIO(client.get(qr_url).content))
     assert image.format == "PNG" and min(image.size) >= 300
+
+
+def test_my_orders_lists_each_ticket_with_tier_attendee_and_a_link_to_it(client, event):
+    member = make_user("member@example.com", name="Mem Ber")
+    client.force_login(member)
+    checkout_url = buy(client, event, General=1, VIP=1)["Location"]
+    details = {"buyer_name": "Mem Ber", "buyer_email": "member@example.com", "pay": "1"}
+    client.post(checkout_url, {**details, "attendee_0": "", "attendee_1": "Vic"})
+    confirm_demo_payment(payment=Payment.objects.get(), card_number="4242424242424242")
+    neighbour = make_user("neighbour@example.com")
+    theirs = start_paying(type(client)(), event, General=1)
+    confirm_demo_payment(payment=theirs, card_number="4242424242424242")
+    Order.objects.filter(payment=theirs).update(buyer=neighbour)
+
+    body = client.get("/account/orders/").content.decode()
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
+        if code := re.search(r'href="/account/tickets/([^/"]+)/"', row):
+            rows[code.group(1)] = " ".join(re.sub(r"<[^>]+>", " ", row).split())
+    mine = Order.objects.get(buyer=member).tickets.select_related("item").order_by("pk")
+    assert list(rows) == [ticket.code for ticket in mine]
+    named = {ticket.code: ticket.attendee_name or "Mem Ber" for ticket in mine}
+    assert sorted(named.values()) == ["Mem Ber", "Vic"]  # an unnamed ticket is the buyer's
+    for ticket in mine:
+        assert rows[ticket.code] == f"{ticket.item.tier_name} {ticket.code} {named[ticket.code]}"
