@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import dateformat
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 
 from bilten.money import format_money, to_major
 
@@ -135,9 +135,17 @@ def jsonify(value):
     return mark_safe(json.dumps(value))
 
 
+# The date formats templates use, in each language's own order and punctuation
+# ("Mittwoch, 23. Dezember 2026"); Django date-format letters.
+LOCALIZED_FORMATS = {
+    "l j F Y, H:i": pgettext_lazy("long date and time, Django date format", "l j F Y, H:i"),
+    "D j M Y, H:i": pgettext_lazy("short date and time, Django date format", "D j M Y, H:i"),
+}
+
+
 @register.filter
 def local(moment, fmt="D j M Y, H:i"):
     """Format an aware datetime in its own time zone (Django's `date` would convert it to UTC)."""
     if not moment:
         return ""
-    return dateformat.format(moment, fmt)
+    return dateformat.format(moment, str(LOCALIZED_FORMATS.get(fmt, fmt)))

@@ -159,3 +159,20 @@ def test_the_catalogs_are_complete_and_their_compiled_copies_match(language):
         assert compiled.get((entry.msgctxt, entry.msgid)) == (entry.msgstr, entry.msgstr_plural), (
             entry.msgid
         )
+
+
+def test_dates_follow_each_languages_own_format(client, organization, home_page):
+    import datetime as dt
+
+    concert = make_event(organization, "Spring Gala")
+    concert.starts_at = dt.datetime(2031, 3, 5, 19, 0, tzinfo=dt.UTC)  # 20:00 in Berlin
+    concert.ends_at = None
+    concert.save_revision().publish()
+    translate(home_page, "de")
+    translate(home_page, "fr")
+    german, french = translate(concert, "de"), translate(concert, "fr")
+
+    assert "Wednesday 5 March 2031, 20:00" in client.get(concert.url).content.decode()
+    assert "Mittwoch, 5. März 2031, 20:00" in client.get(german.url).content.decode()
+    assert "mercredi 5 mars 2031, 20:00" in client.get(french.url).content.decode()
+    assert "Mi, 5. Mär 2031, 20:00" in client.get("/de/events/").content.decode()
