@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.console import collect_errors
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "browser-artifacts"
 
 
@@ -24,10 +26,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def console_errors(page):
     """Errors the browser console reports while the test runs."""
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
+    return collect_errors(page)
 
 
 @pytest.fixture

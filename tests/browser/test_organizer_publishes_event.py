@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts import roles
+from tests.browser.console import collect_errors
 from tests.factories import PASSWORD, make_organization, make_user
 
 pytestmark = [
@@ -67,10 +68,10 @@ def test_organizer_is_refused_publishing_without_an_enabled_tier_then_publishes(
 
     # A visitor finds the event in the public list and opens it.
     visitor = page.context.browser.new_context().new_page()
-    visitor_errors = []
-    visitor.on("console", lambda m: visitor_errors.append(m.text) if m.type == "error" else None)
+    visitor_errors = collect_errors(visitor)
     visitor.goto(f"{live_server.url}/events/")
     visitor.get_by_role("link", name="Lantern Night Market").first.click()
     expect(visitor.get_by_role("heading", name="Lantern Night Market")).to_be_visible()
     expect(visitor.get_by_text("€22.50").first).to_be_visible()
-    assert visitor_errors == []
+    visitor.wait_for_load_state("load")  # deferred scripts have run
+    assert visitor_errors == [], "console or page errors on the visitor's page"
