@@ -116,7 +116,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # A `SELECT 1` before each request's first query costs a round trip on every
+        # request; off by default (a connection broken by a database restart fails
+        # one request and is then replaced). DB_HEALTH_CHECKS=1 switches it on.
+        conn_health_checks=env("DB_HEALTH_CHECKS", "0") == "1",
     )
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -130,7 +133,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     # Sessions live in Redis (persist it in production): no database round
     # trips per request, and guest buyers cost no session row.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "bilten.sessions"
     CACHES = {
         "default": {
             "BACKEND": "bilten.redis_cache.ReusingRedisCache",
