@@ -83,8 +83,13 @@ def main():
     def timed(step, buyer, method, path, body=None):
         started = time.perf_counter()
         status, data = buyer.call(method, path, body)
+        took = time.perf_counter() - started
         with lock:
-            latencies[step].append(time.perf_counter() - started)
+            latencies[step].append(took)
+            if step == "hold":
+                latencies["hold 201" if status == 201 else "hold refused"].append(took)
+                if started - began < 1.0:
+                    latencies["hold, first second"].append(took)
         return status, data
 
     def worker():
@@ -132,7 +137,7 @@ def main():
                 else:
                     outcomes[f"pay {status}"] += 1
 
-    started = time.perf_counter()
+    began = started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
     for thread in threads:
         thread.start()
@@ -155,11 +160,11 @@ def main():
         f"holds/s {holds / elapsed:.1f}  orders/s {outcomes['paid'] / elapsed:.1f}  "
         f"tickets sold/s {sold[0] / elapsed:.1f}"
     )
-    for step in ("hold", "checkout", "pay"):
+    for step in ("hold", "checkout", "pay", "hold 201", "hold refused", "hold, first second"):
         values = latencies[step]
         if values:
             print(
-                f"  {step:<9} n={len(values):<5} p50 {percentile(values, 50) * 1000:7.1f} ms  "
+                f"  {step:<18} n={len(values):<5} p50 {percentile(values, 50) * 1000:7.1f} ms  "
                 f"p95 {percentile(values, 95) * 1000:7.1f} ms  "
                 f"p99 {percentile(values, 99) * 1000:7.1f} ms  "
                 f"mean {statistics.mean(values) * 1000:7.1f} ms"
