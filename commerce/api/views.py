@@ -20,7 +20,14 @@ from commerce.access import (
     owned_orders,
     owned_ticket,
 )
-from commerce.api.schema import order_detail_schema, order_list_schema, ticket_qr_schema
+from commerce.api.schema import (
+    demo_confirm_schema,
+    hold_checkout_schema,
+    hold_create_schema,
+    order_detail_schema,
+    order_list_schema,
+    ticket_qr_schema,
+)
 from commerce.exceptions import HoldError
 from commerce.models import Hold, Payment
 from commerce.selectors import tiers_for_sale
@@ -79,6 +86,7 @@ def _session_key(request) -> str:
     return session.session_key
 
 
+@hold_create_schema
 class HoldCreateView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [HoldLimit]
@@ -106,6 +114,7 @@ class HoldCreateView(APIView):
         return Response(hold_body(hold), status=status.HTTP_201_CREATED)
 
 
+@hold_checkout_schema
 class HoldCheckoutView(APIView):
     permission_classes = [AllowAny]
     serializer_class = CheckoutRequestSerializer
@@ -133,6 +142,7 @@ class HoldCheckoutView(APIView):
         return Response(checkout_details(payment))
 
 
+@demo_confirm_schema
 class DemoPaymentConfirmView(APIView):
     permission_classes = [AllowAny]
     serializer_class = DemoConfirmSerializer
