@@ -22,6 +22,10 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
 fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
+# Bytecode for every module, so no worker compiles source on its first requests
+# (this machine sets PYTHONDONTWRITEBYTECODE; production images ship .pyc files).
+.venv/bin/python -m compileall -q -j 0 .venv/lib accounts bilten commerce event_pages >/dev/null || true
+
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; "$NGINX" -p "$PREFIX" -c "$PREFIX/nginx.conf" -s stop 2>/dev/null || true' EXIT INT TERM
 
