@@ -50,11 +50,19 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
     Raises InvalidSignature (nothing recorded). A replayed event id answers
     "duplicate"; unknown types are recorded and ignored.
     """
+    from commerce.services.payment_fast_path import settle_success
+
     gateway = gateway or get_gateway()
     event = gateway.parse_webhook(payload=payload, signature=signature)
     event_id, event_type = str(event.get("id", "")), str(event.get("type", ""))
     if not event_id:
         return "ignored"
+    reference = ((event.get("data") or {}).get("object") or {}).get("id", "")
+    fast = settle_success(
+        event_id=event_id, event_type=event_type, reference=reference, gateway=gateway
+    )
+    if fast is not None:
+        return fast
     # Recording and applying happen in one transaction: if applying fails, the
     # record is rolled back too and the gateway's retry is processed afresh.
     with transaction.atomic():
@@ -64,7 +72,6 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
         if event_type not in HANDLED_TYPES:
             outcome = "ignored"
         else:
-            reference = ((event.get("data") or {}).get("object") or {}).get("id", "")
             outcome = apply_gateway_state(reference=reference, gateway=gateway)
         WebhookEvent.objects.filter(pk=record_id).update(outcome=outcome)
     return outcome
@@ -135,7 +142,7 @@ def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order 
             order = Order.from_db(
                 connection.alias, ["id", "number", "status"], (order_id, number, "completed")
             )
-            transaction.on_commit(lambda: _queue_confirmation(order.pk))
+            transaction.on_commit(lambda: queue_confirmation(order.pk))
             return order
         Payment.objects.filter(pk=locked.pk).update(
             status=PaymentStatus.SUCCEEDED, failure_message="", updated_at=timezone.now()
@@ -149,7 +156,7 @@ def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order 
             return None
         order = _create_order(locked, lines)
         transition(order=order, to=OrderStatus.COMPLETED)
-        transaction.on_commit(lambda: _queue_confirmation(order.pk))
+        transaction.on_commit(lambda: queue_confirmation(order.pk))
     return order
 
 
@@ -249,7 +256,7 @@ def _broker():
     return get_broker()
 
 
-def _queue_confirmation(order_id: int) -> None:
+def queue_confirmation(order_id: int) -> None:
     from django_q.tasks import async_task
 
     async_task(
