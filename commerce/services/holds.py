@@ -169,11 +169,8 @@ def _check_buyer_limits(*, buyer, session_key: str, now) -> None:
         raise HoldError("too_many_holds", limit=settings.MAX_ACTIVE_HOLDS_PER_BUYER)
 
 
-def _insufficient(event, pairs) -> InsufficientInventory:
-    current = availability(event)
-    return InsufficientInventory(
-        detail={str(tier.pk): current.for_tier(tier) for tier, _qty in pairs}
-    )
+def _refusal(left, pairs) -> InsufficientInventory:
+    return InsufficientInventory(detail={str(tier.pk): left.for_tier(tier) for tier, _qty in pairs})
 
 
 def place_hold(
@@ -214,11 +211,16 @@ def place_hold(
     outcome = store(hold, hold_lines, now)
     if outcome == "insufficient":
         # Expired holds may still be counted: sweep this event's (waiting for any
-        # sweep already under way, so its freed tickets are seen) and try once more.
+        # sweep already under way, so its freed tickets are seen), then try once
+        # more only if what is left now covers the request. After a sell-out most
+        # requests end here without a second attempt.
         release_expired_holds(event_key=event.translation_key, now=now, wait=True)
+        left = availability(event, now=now)
+        if not all(left.for_tier(tier) >= quantity for tier, quantity in pairs):
+            raise _refusal(left, pairs)
         outcome = store(hold, hold_lines, now)
     if outcome == "insufficient":
-        raise _insufficient(event, pairs)
+        raise _refusal(availability(event, now=now), pairs)
     if outcome == "too_many_holds":
         raise HoldError("too_many_holds", limit=settings.MAX_ACTIVE_HOLDS_PER_BUYER)
     hold.placed_lines = hold_lines
