@@ -135,3 +135,18 @@ def test_the_database_itself_refuses_an_oversell(home_page):
     event = make_event(make_organization(home_page, "Race Org"), "Guarded", capacity=2)
     with pytest.raises(IntegrityError), transaction.atomic():
         EventInventory.objects.filter(event_key=event.translation_key).update(sold=3)
+
+
+def test_one_buyer_clicking_many_times_at_once_gets_no_more_holds_than_allowed(home_page, settings):
+    from tests.factories import make_organization
+
+    settings.MAX_ACTIVE_HOLDS_PER_BUYER = 3
+    organization = make_organization(home_page, "Race Org")
+    for round_ in range(4):
+        event = make_event(organization, f"Impatient {round_}", capacity=100)
+        tier = event.tiers.get()
+        results = race(12, buy(event, tier, 1, session_key=f"one-guest-{round_}"))
+        winners = [r for r in results if isinstance(r, Hold)]
+        assert len(winners) == 3
+        assert {getattr(r, "code", r) for r in results if r not in winners} == {"too_many_holds"}
+        assert EventInventory.objects.get(event_key=event.translation_key).held == 3
