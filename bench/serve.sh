@@ -26,10 +26,12 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 # (this machine sets PYTHONDONTWRITEBYTECODE; production images ship .pyc files).
 .venv/bin/python -m compileall -q -j 0 .venv/lib accounts bilten commerce event_pages >/dev/null || true
 
+.venv/bin/python manage.py collectstatic --noinput -v0
+
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; "$NGINX" -p "$PREFIX" -c "$PREFIX/nginx.conf" -s stop 2>/dev/null || true' EXIT INT TERM
 
-GUNICORN=(.venv/bin/gunicorn bilten.wsgi --backlog 4096 --log-level warning)
+GUNICORN=(.venv/bin/gunicorn bilten.wsgi -c deploy/gunicorn.conf.py ${GUNICORN_ARGS:-})
 if [ "$HOLD_WORKERS" -gt 0 ]; then
   "${GUNICORN[@]}" -w "$MAIN_WORKERS" -b "127.0.0.1:$MAIN_PORT" & pids+=($!)
   # The hold pool runs at a higher CPU priority when allowed (root), so a hold is
@@ -43,6 +45,8 @@ fi
 
 sed -e "s|PREFIX|$PREFIX|g" -e "s|PUBLIC_PORT|$PUBLIC_PORT|" -e "s|MAIN_PORT|$MAIN_PORT|" \
     -e "s|HOLDS_PORT|$HOLDS_PORT|" deploy/nginx.conf > "$PREFIX/nginx.conf"
-"$NGINX" -p "$PREFIX" -c "$PREFIX/nginx.conf" -g "daemon off;" & pids+=($!)
+# The front door gets the same priority as the hold pool: it must pass the burst on.
+nice -n "${HOLD_NICE:--10}" "$NGINX" -p "$PREFIX" -c "$PREFIX/nginx.conf" -g "daemon off;" \
+  2>/dev/null & pids+=($!)
 echo "Bilten on http://127.0.0.1:$PUBLIC_PORT/ (main pool $MAIN_WORKERS workers, hold pool $HOLD_WORKERS)"
 wait
