@@ -33,6 +33,10 @@ test: install-dev
 test-fast: install-dev
 	$(PY) -m pytest -m "not browser" -x -q
 
+## make bench: the on-sale figures of docs/performance.md (needs PostgreSQL and Redis).
+bench: install
+	bench/run.sh
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
