@@ -6,12 +6,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from bilten.health import healthz
+from event_pages.admin_views import show_publish_refusals
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("admin/", include(wagtailadmin_urls)),
+    # Every admin view: a publishing refusal nobody asked about first is a message, not a 500.
+    path(
+        "admin/",
+        include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, show_publish_refusals)),
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),

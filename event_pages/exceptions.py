@@ -6,8 +6,11 @@ from django.core.exceptions import ValidationError
 class PublishRefused(ValidationError):
     """The event breaks a publishing rule (spec 003 AC A4); `problems` says which, by field.
 
-    A ValidationError, so admin screens that already show validation errors
-    (wagtail-localize's translation editor, for one) show these reasons too.
+    A ValidationError, so code that stops on validation errors stops on it too.
+    Where it can reach a user it becomes a message naming the reasons: the
+    admin's ways to publish ask first (event_pages.wagtail_hooks), anything else
+    in the admin is caught by admin_views.show_publish_refusals, the API answers
+    400 cannot_publish (bilten.api.errors).
     """
 
     code = "cannot_publish"

@@ -1,6 +1,7 @@
 """Event operations shared by the organizer API and the Wagtail admin hooks."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import transaction
 from wagtail.models import Page
 
 from event_pages.exceptions import PublishRefused
@@ -77,4 +78,36 @@ def publish_refusals(
             problems = page.get_latest_revision_as_object().publish_problems()
             if problems:
                 refusals.append((page, PublishRefused(problems)))
+    return refusals
+
+
+def translation_publish_refusals(
+    *, source, locale=None, refresh: bool = False
+) -> list[tuple[Page, PublishRefused]]:
+    """Translations of `source` (a wagtail-localize TranslationSource) that publishing would refuse.
+
+    wagtail-localize publishes a translation only after its transaction has
+    committed the translated draft, too late to undo; so it is asked first, on the
+    version it would publish: the translated draft built from `source` with its
+    current strings. Only `locale`'s translation when given; with `refresh`, as
+    "Sync translated pages" does, the source is first updated from its page (that
+    update is rolled back here: this writes nothing).
+    """
+    refusals = []
+    with transaction.atomic():
+        if refresh:
+            source.update_from_db()
+        translations = source.translations.filter(enabled=True).select_related("target_locale")
+        if locale is not None:
+            translations = translations.filter(target_locale=locale)
+        for translation in translations:
+            try:
+                page = source.get_ephemeral_translated_instance(
+                    translation.target_locale, fallback=True
+                )
+            except ObjectDoesNotExist:  # not created yet: it will be, from the source
+                page = source.as_instance()
+            if isinstance(page, EventPage) and (problems := page.publish_problems()):
+                refusals.append((page, PublishRefused(problems)))
+        transaction.set_rollback(True)
     return refusals

@@ -1,4 +1,5 @@
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
@@ -6,10 +7,11 @@ from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail_localize.models import Translation
 
 from accounts.roles import grant_organization
-from event_pages import services
-from event_pages.models import PUBLISH_REFUSED, Category, EventIndexPage, Venue
+from event_pages import admin_views, services
+from event_pages.models import PUBLISH_REFUSED, Category, EventIndexPage, EventPage, Venue
 
 
 class VenueViewSet(SnippetViewSet):
@@ -62,13 +64,48 @@ def refuse_bulk_publishing_unready_events(request, action_type, objects, action_
     )
     if not refusals:
         return None
-    reasons = " ".join(
-        _("“%(title)s”: %(reasons)s")
-        % {"title": page.get_admin_display_title(), "reasons": refusal.reasons}
-        for page, refusal in refusals
-    )
-    messages.error(request, _("Nothing was published. %(reasons)s") % {"reasons": reasons})
+    messages.error(request, admin_views.refusal_message(refusals))
     return redirect(action_class_instance.next_url)
+
+
+@hooks.register("before_edit_page", order=-1)  # before wagtail-localize's translation editor
+def refuse_publishing_unready_translations(request, page):
+    """Publishing a translated event from wagtail-localize's editor follows the rules (AC A4).
+
+    Asked before the editor saves anything: the translator stays in the editor
+    and reads why (wagtail-localize alone would save the draft, then fail to
+    publish with a message that names no reason).
+    """
+    if request.method != "POST" or request.POST.get("action") != "publish":
+        return None
+    if not isinstance(page, EventPage) or not page.permissions_for_user(request.user).can_publish():
+        return None  # wagtail-localize answers these (a user who may not publish gets a 403)
+    translation = (
+        Translation.objects.filter(
+            source__object_id=page.translation_key, target_locale_id=page.locale_id, enabled=True
+        )
+        .select_related("source")
+        .first()
+    )
+    if translation is None:
+        return None
+    refusals = services.translation_publish_refusals(source=translation.source, locale=page.locale)
+    if not refusals:
+        return None
+    messages.error(request, admin_views.refusal_message(refusals, translations=True))
+    return redirect("wagtailadmin_pages:edit", page.id)
+
+
+@hooks.register("register_admin_urls", order=-1)  # ahead of wagtail-localize's own route
+def register_sync_translations_url():
+    """Route wagtail-localize's "Sync translated pages" through the view that asks first."""
+    return [
+        path(
+            "localize/update/<int:translation_source_id>/",
+            admin_views.UpdateTranslationsView.as_view(),
+            name="event_pages_update_translations",
+        )
+    ]
 
 
 @hooks.register("register_log_actions")

@@ -288,6 +288,43 @@ def test_a_revision_of_an_unready_event_cannot_be_published_from_code(organizati
     assert not is_live(draft)
 
 
+def test_approving_an_event_whose_draft_became_unready_says_why_and_keeps_it_in_review(
+    client, organization
+):
+    from django.urls import reverse
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    from accounts.models import User
+
+    moderator = User.objects.create_superuser(email="moderator@example.com", password="x")
+    event = make_event(organization, "Harbour Lights", publish=False)
+    workflow = Workflow.objects.create(name="Event review")
+    WorkflowTask.objects.create(
+        workflow=workflow, task=GroupApprovalTask.objects.create(name="Review"), sort_order=0
+    )
+    review = workflow.start(event, moderator)
+    edited = event.get_latest_revision_as_object()  # the organizer edits after submitting
+    edited.total_capacity = None
+    edited.save_revision()
+    client.force_login(moderator)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[event.pk])
+    approve_url = reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[event.pk, "approve", review.current_task_state.pk],
+    )
+
+    page = client.post(approve_url, headers={"referer": edit_url}, follow=True)
+
+    assert page.redirect_chain == [(edit_url, 302)]
+    assert (
+        "Nothing was published. Set the total capacity (X) before publishing."
+        in page.content.decode()
+    )
+    assert not is_live(event)
+    review.refresh_from_db()
+    assert review.status == review.STATUS_IN_PROGRESS
+
+
 def test_scheduled_publishing_of_an_unready_event_is_cancelled_and_noted(organization):
     import datetime as dt
 
