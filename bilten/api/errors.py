@@ -8,6 +8,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from commerce.exceptions import CommerceError, InsufficientInventory
+from event_pages.exceptions import PublishRefused
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ def api_exception_handler(exc, context):
         if isinstance(exc, InsufficientInventory):
             body["available"] = exc.detail
         return Response(body, status=exc.status)
+    if isinstance(exc, PublishRefused):
+        return Response({"error": exc.code, "detail": exc.problems}, status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

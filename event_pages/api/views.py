@@ -87,8 +87,6 @@ class OrganizerEventPublishView(APIView):
         event = get_object_or_404(EventPage, pk=pk)
         if not event.permissions_for_user(request.user).can_publish():
             return Response({"error": "not_found", "detail": "No such event."}, status=404)
-        try:
-            event = services.publish_event(user=request.user, event=event)
-        except services.PublishRefused as refusal:
-            return Response({"error": "cannot_publish", "detail": refusal.problems}, status=400)
+        # A refusal (PublishRefused) answers 400 cannot_publish (bilten.api.errors).
+        event = services.publish_event(user=request.user, event=event)
         return Response(EventDetailSerializer(event).data)
