@@ -40,7 +40,7 @@ GERMAN = "de"
 
 
 class DemoSiteError(Exception):
-    """The database is not ready for the demo site."""
+    """The database, or the demo data, is not ready for the demo site."""
 
 
 @dataclass
@@ -246,12 +246,16 @@ def event_times(spec: data.Event, now: dt.datetime) -> tuple[dt.datetime, dt.dat
 
 
 def check_event_spec(spec: data.Event) -> None:
-    """Demo data obeys the same rules as the page editor (refuses with ValueError)."""
+    """Demo data obeys the page editor's rules, drafts included (DemoSiteError says why)."""
     configs = [rules.TierConfig(t.name, t.allocation, t.enabled) for t in spec.tiers]
     problems = rules.allocation_errors(total_capacity=spec.capacity, tiers=configs)
     problems |= rules.publish_problems(total_capacity=spec.capacity, tiers=configs)
     if problems:
-        raise ValueError(f"demo event {spec.slug!r} breaks the ticket rules: {problems}")
+        reasons = " ".join(str(message) for message in problems.values())
+        raise DemoSiteError(
+            f"The demo event {spec.title!r} breaks the ticket rules: {reasons} "
+            "Fix it in event_pages/demo/data.py."
+        )
 
 
 def create_event(spec, organization, categories, venues, pictures, now, report) -> EventPage:

@@ -205,3 +205,21 @@ def test_seed_demo_refuses_production_settings(monkeypatch, settings):
         call_command("seed_demo")
     assert not EventPage.objects.exists()
     assert not User.objects.filter(email__endswith="@example.com").exists()
+
+
+def test_demo_data_that_breaks_the_publishing_rules_is_a_clear_error(monkeypatch):
+    import dataclasses
+
+    first, *rest = data.EVENTS
+    tiers_off = tuple(dataclasses.replace(tier, enabled=False) for tier in first.tiers)
+    monkeypatch.setattr(data, "EVENTS", [dataclasses.replace(first, tiers=tiers_off), *rest])
+
+    with pytest.raises(CommandError) as error:
+        call_command("seed_demo", stdout=StringIO())
+
+    assert str(error.value) == (
+        f"The demo event {first.title!r} breaks the ticket rules: "
+        "Add at least one ticket tier that is on sale before publishing. "
+        "Fix it in event_pages/demo/data.py."
+    )
+    assert not EventPage.objects.exists()
