@@ -9,6 +9,7 @@ same event (see commerce.models).
 import logging
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -373,6 +374,7 @@ class EventPage(Page):
             name = f"tier_{row['tier'].pk}"
             row["field"] = form[name] if name in form.fields else None
         context["ticket_form"] = form
+        context["hold_minutes"] = settings.HOLD_MINUTES  # "We hold your tickets for N minutes"
         return context
 
 

@@ -4,7 +4,7 @@ import json
 
 from django import template
 from django.conf import settings
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext_lazy
@@ -141,6 +141,13 @@ LOCALIZED_FORMATS = {
     "l j F Y, H:i": pgettext_lazy("long date and time, Django date format", "l j F Y, H:i"),
     "D j M Y, H:i": pgettext_lazy("short date and time, Django date format", "D j M Y, H:i"),
 }
+
+
+@register.filter
+def time_left(moment):
+    """Minutes and seconds from now until `moment` ("14:05"), as static/js/countdown.js counts."""
+    seconds = max(0, round((moment - timezone.now()).total_seconds()))
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 @register.filter

@@ -244,3 +244,24 @@ def test_my_orders_lists_each_ticket_with_tier_attendee_and_a_link_to_it(client,
     assert sorted(named.values()) == ["Mem Ber", "Vic"]  # an unnamed ticket is the buyer's
     for ticket in mine:
         assert rows[ticket.code] == f"{ticket.item.tier_name} {ticket.code} {named[ticket.code]}"
+
+
+def test_the_event_page_says_how_long_tickets_are_held(client, event, settings):
+    settings.HOLD_MINUTES = 20
+    body = client.get(event.url).content.decode()
+    assert "We hold your tickets for 20 minutes while you check out." in body
+    assert "15 minutes" not in body
+
+
+def test_a_one_minute_hold_reads_in_the_singular(client, event, settings):
+    settings.HOLD_MINUTES = 1
+    body = client.get(event.url).content.decode()
+    assert "We hold your tickets for 1 minute while you check out." in body
+
+
+def test_the_checkout_countdown_starts_from_the_hold_length(client, event, settings):
+    settings.HOLD_MINUTES = 20
+    checkout_url = buy(client, event, General=1)["Location"]
+    body = client.get(checkout_url).content.decode()
+    shown = re.search(r"<span data-countdown-value>(\d+:\d\d)</span>", body).group(1)
+    assert shown in {"20:00", "19:59", "19:58"}

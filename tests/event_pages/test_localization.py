@@ -121,6 +121,12 @@ def test_the_german_event_page_labels_its_facts_and_ticket_picker_in_german(clie
     assert "Wir reservieren Ihre Tickets 15 Minuten lang" in body
 
 
+def test_the_german_event_page_names_the_configured_hold_length(client, german_event, settings):
+    settings.HOLD_MINUTES = 20
+    body = client.get(german_event.url).content.decode()
+    assert "Wir reservieren Ihre Tickets 20 Minuten lang, während Sie bezahlen." in body
+
+
 def test_the_french_event_page_has_a_billets_heading_and_french_buttons(client, french_event):
     body = client.get(french_event.url).content.decode()
     assert french_event.url.startswith("/fr/")
