@@ -1,7 +1,8 @@
 """Promo codes on a hold. Usage limits hold under concurrency because a code in
-an active hold counts against its limit (PromoCode.held), exactly like a ticket.
+an active hold counts against its limit (PromoCode.held), exactly like a ticket,
+and the per-buyer limit is counted and taken while the code's row is locked.
 
-Lock order follows holds.py: the hold row, then the promo code row.
+Lock order follows holds.py: the hold row, then the promo code rows (by id).
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -53,11 +54,19 @@ def discount_for(*, promo: PromoCode, hold: Hold, now) -> int:
 
 
 def _uses_by_buyer(*, promo: PromoCode, hold: Hold, buyer_email: str, now) -> int:
+    """Uses of `promo` by the buyer of `hold`: their orders and their other active holds.
+
+    The buyer is their account, their session and the email they check out with
+    (so a second browser or device with the same email counts too). Call with the
+    code's row locked (_lock_promo_codes), or two requests can both count zero.
+    """
     buyer_orders = Q(buyer_email__iexact=buyer_email) if buyer_email else Q(pk__in=[])
     if hold.buyer_id:
         buyer_orders |= Q(buyer_id=hold.buyer_id)
     orders = Order.objects.filter(buyer_orders, promo_code=promo).count()
     same_buyer = Q(buyer_id=hold.buyer_id) if hold.buyer_id else Q(session_key=hold.session_key)
+    if buyer_email:
+        same_buyer |= Q(payment__buyer_email__iexact=buyer_email)
     holds = (
         Hold.objects.filter(
             same_buyer, promo_code=promo, status=HoldStatus.ACTIVE, expires_at__gt=now
@@ -66,6 +75,24 @@ def _uses_by_buyer(*, promo: PromoCode, hold: Hold, buyer_email: str, now) -> in
         .count()
     )
     return orders + holds
+
+
+def _lock_promo_codes(*promo_ids) -> None:
+    """Lock the promo code rows a change touches (SELECT ... FOR UPDATE), in id order.
+
+    Applying a code counts one more use and the buyer's uses: with the row
+    locked, parallel requests for the same code take turns, so each one counts
+    the uses the others committed (a buyer's per-buyer limit cannot be passed by
+    applying the code to several holds at once).
+    """
+    ids = sorted({pk for pk in promo_ids if pk is not None})
+    if ids:
+        list(PromoCode.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+
+
+def _checkout_email(hold: Hold) -> str:
+    payment = getattr(hold, "payment", None)
+    return payment.buyer_email if payment else ""
 
 
 def _release_promo(hold: Hold) -> None:
@@ -77,24 +104,30 @@ def apply_promo_code(*, hold: Hold, code: str, buyer_email: str = "", now=None) 
 
     Refuses with PromoCodeError: unknown, expired, used up, not valid for the
     chosen tiers, or the buyer's own limit reached; HoldError if the hold expired.
+    `buyer_email` (else the email the hold's checkout was started with) counts
+    the buyer's uses from other sessions too.
     """
     now = now or timezone.now()
     promo = find_promo_code(event=hold.event, code=code) if code.strip() else None
     with transaction.atomic():
-        locked = Hold.objects.select_for_update().get(pk=hold.pk)
+        locked = (
+            Hold.objects.select_for_update(of=("self",)).select_related("payment").get(pk=hold.pk)
+        )
         if not locked.is_active_at(now):
             raise HoldError("hold_not_active")
         if promo is not None and locked.promo_code_id == promo.pk:
             return locked
         discount = discount_for(promo=promo, hold=locked, now=now) if promo else 0
+        _lock_promo_codes(locked.promo_code_id, promo.pk if promo else None)
         if locked.promo_code_id:
             _release_promo(locked)
         if promo is not None:
             if not take_promo_use(promo.pk):
                 raise PromoCodeError("promo_used_up")
+            email = buyer_email or _checkout_email(locked)
             if (
                 promo.max_uses_per_buyer is not None
-                and _uses_by_buyer(promo=promo, hold=locked, buyer_email=buyer_email, now=now)
+                and _uses_by_buyer(promo=promo, hold=locked, buyer_email=email, now=now)
                 >= promo.max_uses_per_buyer
             ):
                 raise PromoCodeError("promo_buyer_limit")

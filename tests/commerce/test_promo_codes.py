@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from commerce.exceptions import CommerceError
 from commerce.models import Hold, PromoCode, PromoKind
+from commerce.services.checkout import start_checkout
 from commerce.services.holds import LineRequest, cancel_hold, place_hold, release_expired_holds
 from commerce.services.promos import apply_promo_code
 from tests.conftest import requires_postgres
@@ -162,3 +163,78 @@ def test_a_usage_limit_holds_when_buyers_race_for_the_last_uses(home_page):
     assert outcomes.count("applied") == 5
     assert outcomes.count("promo_used_up") == 25
     assert PromoCode.objects.get(code="RACE").held == 5
+
+
+@pytest.mark.django_db
+def test_the_per_buyer_limit_counts_the_same_email_from_another_session(event, promo):
+    promo.max_uses_per_buyer = 1
+    promo.save()
+    laptop = apply_promo_code(
+        hold=new_hold(event, session_key="laptop"), code="SUMMER", buyer_email="gia@example.com"
+    )
+    start_checkout(hold=laptop, buyer_email="gia@example.com", buyer_name="Gia")
+
+    phone = new_hold(event, session_key="phone")
+    assert reason(phone, "SUMMER", buyer_email="GIA@example.com") == "promo_buyer_limit"
+    start_checkout(hold=phone, buyer_email="gia@example.com", buyer_name="Gia")
+    assert reason(phone, "SUMMER") == "promo_buyer_limit"  # the checkout's email counts too
+
+
+def one_buyers_holds(event, round_: int) -> tuple[list[Hold], str]:
+    """Six holds of one buyer: a member's, or (odd rounds) a guest's checkouts in six sessions."""
+    from tests.factories import make_user
+
+    tier = event.tiers.get()
+    email = f"buyer{round_}@example.com"
+    if round_ % 2 == 0:
+        member = make_user(email)
+        holds = [
+            place_hold(event=event, lines=[LineRequest(tier.pk, 1)], buyer=member) for _ in range(6)
+        ]
+        return holds, email
+    holds = [new_hold(event, quantity=1, session_key=f"tab-{round_}-{i}") for i in range(6)]
+    for hold in holds:
+        start_checkout(hold=hold, buyer_email=email, buyer_name="Gia Guest")
+    return holds, email
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_buyer_applying_a_once_per_buyer_code_to_several_holds_at_once_gets_it_once(
+    home_page, settings
+):
+    from tests.factories import make_organization
+
+    settings.MAX_ACTIVE_HOLDS_PER_BUYER = 6
+    organization = make_organization(home_page, "Promo Race")
+    event = make_event(organization, capacity=500)
+    for round_ in range(6):
+        code = f"ONCE{round_}"
+        PromoCode.objects.create(
+            organization=organization, code=code, percent_off=10, max_uses_per_buyer=1
+        )
+        holds, email = one_buyers_holds(event, round_)
+        barrier = threading.Barrier(len(holds))
+        outcomes = []
+
+        def run(hold, code=code, email=email):
+            close_old_connections()
+            try:
+                barrier.wait()
+                apply_promo_code(hold=hold, code=code, buyer_email=email)
+                outcomes.append("applied")
+            except CommerceError as refusal:
+                outcomes.append(refusal.code)
+            except Exception as error:  # surfaced in the assertion, not lost in a thread
+                outcomes.append(repr(error))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run, args=(hold,)) for hold in holds]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(outcomes) == ["applied"] + ["promo_buyer_limit"] * 5, round_
+        assert Hold.objects.filter(promo_code__code=code).count() == 1
+        assert PromoCode.objects.get(code=code).held == 1
