@@ -263,10 +263,10 @@ class EventPage(Page):
         SynchronizedField("hero_image"),
         SynchronizedField("category"),
         SynchronizedField("venue"),
-        SynchronizedField("starts_at"),
-        SynchronizedField("ends_at"),
-        SynchronizedField("time_zone"),
-        SynchronizedField("total_capacity"),
+        SynchronizedField("starts_at", overridable=False),
+        SynchronizedField("ends_at", overridable=False),
+        SynchronizedField("time_zone", overridable=False),
+        SynchronizedField("total_capacity", overridable=False),
         SynchronizedField("featured"),
         TranslatableField("tiers"),
     ]
@@ -404,12 +404,12 @@ class TicketTier(TranslatableMixin, Orderable):
         FieldRowPanel([FieldPanel("sales_start"), FieldPanel("sales_end")]),
     ]
     override_translatable_fields = [
-        SynchronizedField("price_minor"),
-        SynchronizedField("currency"),
-        SynchronizedField("allocation"),
-        SynchronizedField("enabled"),
-        SynchronizedField("sales_start"),
-        SynchronizedField("sales_end"),
+        SynchronizedField("price_minor", overridable=False),
+        SynchronizedField("currency", overridable=False),
+        SynchronizedField("allocation", overridable=False),
+        SynchronizedField("enabled", overridable=False),
+        SynchronizedField("sales_start", overridable=False),
+        SynchronizedField("sales_end", overridable=False),
     ]
 
     class Meta(TranslatableMixin.Meta):

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import F
+from wagtail.models import Locale
 
 from commerce.models import EventInventory, TierInventory
 
@@ -10,8 +11,13 @@ def sync_inventory(*, event) -> EventInventory:
     """Create or update the event's inventory from its live capacity and tiers.
 
     Called when an event page is published, in any locale: every locale's copy
-    shares the same translation keys, so this always touches the same rows.
+    shares the same translation keys, so this always touches the same rows. The
+    numbers come from the copy in the default language (the one organizers
+    edit), so publishing a translation can never change the shared capacity.
     """
+    source = event.get_translation_or_none(Locale.get_default())
+    if source is not None and source.pk != event.pk:
+        event = source.specific
     with transaction.atomic():
         inventory, _created = EventInventory.objects.get_or_create(event_key=event.translation_key)
         EventInventory.objects.filter(pk=inventory.pk).update(capacity=event.total_capacity or 0)

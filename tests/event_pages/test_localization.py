@@ -1,6 +1,7 @@
 """A translated event is the same event: one capacity, one inventory, one order book."""
 
 import pytest
+from wagtail_localize.fields import get_translatable_fields
 
 from commerce.models import EventInventory, TierInventory
 from event_pages.models import EventPage
@@ -182,3 +183,14 @@ def test_dates_follow_each_languages_own_format(client, organization, home_page)
     assert "Mittwoch, 5. März 2031, 20:00" in client.get(german.url).content.decode()
     assert "mercredi 5 mars 2031, 20:00" in client.get(french.url).content.decode()
     assert "Mi, 5. Mär 2031, 20:00" in client.get("/de/events/").content.decode()
+
+
+def test_publishing_a_translation_never_changes_the_shared_capacity(event, german_event):
+    # Capacity, prices and tier limits cannot be overridden per language...
+    fields = {field.field_name: field for field in get_translatable_fields(EventPage)}
+    assert not fields["total_capacity"].is_overridable(german_event)
+    # ...and even a German copy with another number leaves the one inventory alone.
+    EventPage.objects.filter(pk=german_event.pk).update(total_capacity=999)
+    german = EventPage.objects.get(pk=german_event.pk)
+    german.save_revision().publish()
+    assert EventInventory.objects.get().capacity == 300
