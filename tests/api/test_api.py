@@ -326,13 +326,19 @@ def test_an_organizer_creates_an_event_at_a_venue_under_their_own_organization(
     assert event.venue == venue
 
 
-def test_checkout_answers_the_payment_id_the_demo_confirm_url_points_at(event):
+def payer_checked_out(event):
+    """A signed-in buyer who held one General ticket and started checkout."""
     client = authed(make_user("payer@example.com"))
     general = event.tiers.get(name="General")
     hold = client.post(
         "/api/v1/holds/", {"lines": [{"tier_id": general.pk, "quantity": 1}]}, format="json"
     ).json()
     checkout = client.post(f"/api/v1/holds/{hold['id']}/checkout/", {}, format="json").json()
+    return client, hold, checkout
+
+
+def test_checkout_answers_the_payment_id_the_demo_confirm_url_points_at(event):
+    client, hold, checkout = payer_checked_out(event)
     payment = Payment.objects.get(hold_id=hold["id"])
     assert checkout["payment_id"] == str(payment.pk)
     assert checkout["confirm_url"] == f"/api/v1/demo-payments/{payment.pk}/confirm/"
@@ -340,12 +346,7 @@ def test_checkout_answers_the_payment_id_the_demo_confirm_url_points_at(event):
 
 
 def test_demo_confirm_is_not_found_when_the_site_takes_real_payments(event, settings):
-    client = authed(make_user("payer@example.com"))
-    general = event.tiers.get(name="General")
-    hold = client.post(
-        "/api/v1/holds/", {"lines": [{"tier_id": general.pk, "quantity": 1}]}, format="json"
-    ).json()
-    checkout = client.post(f"/api/v1/holds/{hold['id']}/checkout/", {}, format="json").json()
+    client, hold, checkout = payer_checked_out(event)
     settings.PAYMENT_GATEWAY = "stripe"  # the site switched to Stripe
     response = client.post(
         checkout["confirm_url"], {"card_number": "4242424242424242"}, format="json"
