@@ -1,8 +1,10 @@
 """POST /api/v1/auth/register/, /auth/token/, /auth/token/refresh/."""
 
 from axes.exceptions import AxesBackendPermissionDenied
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext, ngettext
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -50,6 +52,18 @@ class RegisterView(APIView):
         )
 
 
+def lockout_message() -> str:
+    """The wait named from the configured cool-off (AXES_COOLOFF_MINUTES)."""
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME or 0) * 60))
+    if not settings.AXES_COOLOFF_TIME:
+        return gettext("Too many failed login attempts. Reset your password to sign in again.")
+    return ngettext(
+        "Too many failed login attempts. Try again in %(minutes)d minute.",
+        "Too many failed login attempts. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 class TokenView(TokenObtainPairView):
     """{email, password} -> {access, refresh}; wrong credentials answer 401."""
 
@@ -59,14 +73,13 @@ class TokenView(TokenObtainPairView):
         try:
             return super().post(request, *args, **kwargs)
         except AxesBackendPermissionDenied:
-            return Response(
-                {
-                    "error": "locked_out",
-                    "detail": "Too many failed login attempts. Try again in 15 minutes.",
-                },
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
+            return self._locked_out()
         except (drf_exceptions.AuthenticationFailed, jwt_exceptions.InvalidToken):
+            # Django's authenticate() swallows the lockout (a PermissionDenied from the
+            # axes backend) and answers "no user"; axes marks the request it was given,
+            # which here is DRF's wrapper.
+            if getattr(request, "axes_locked_out", False):
+                return self._locked_out()
             return Response(
                 {
                     "error": "invalid_credentials",
@@ -74,6 +87,13 @@ class TokenView(TokenObtainPairView):
                 },
                 status=status.HTTP_401_UNAUTHORIZED,
             )
+
+    @staticmethod
+    def _locked_out() -> Response:
+        return Response(
+            {"error": "locked_out", "detail": lockout_message()},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+        )
 
     def handle_exception(self, exc):
         if isinstance(exc, drf_exceptions.AuthenticationFailed):

@@ -355,3 +355,20 @@ def test_demo_confirm_is_not_found_when_the_site_takes_real_payments(event, sett
     assert response.json()["error"] == "not_found"
     assert not Order.objects.exists()
     assert Payment.objects.get().status == "pending"
+
+
+@pytest.mark.parametrize(("cooloff_hours", "wait"), [(0.25, "15 minutes"), (0.5, "30 minutes")])
+def test_repeated_wrong_passwords_lock_api_login_naming_the_configured_wait(
+    api, settings, cooloff_hours, wait
+):
+    settings.AXES_COOLOFF_TIME = cooloff_hours
+    make_user("locked@example.com")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert token_for(api, "locked@example.com", "wrong-password").status_code == 401
+    assert token_for(api, "locked@example.com", "wrong-password").status_code == 429
+    refused = token_for(api, "locked@example.com")  # now even the right password
+    assert refused.status_code == 429
+    assert refused.json() == {
+        "error": "locked_out",
+        "detail": f"Too many failed login attempts. Try again in {wait}.",
+    }
