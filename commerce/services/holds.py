@@ -91,20 +91,11 @@ def take_promo_use(promo_id, *, sold: bool = False) -> bool:
     )
 
 
-SELL_HOLD_SQL = "SELECT bilten_sell_hold(%s::uuid, %s::uuid, %s::bigint, %s::uuid[], %s::integer[])"
-
-
 def _sell_held(hold: Hold, quantities: dict) -> None:
     """Move a locked ACTIVE hold's tickets from held to sold, count its promo use,
-    mark it CONSUMED (one function call on PostgreSQL, migration 0006)."""
+    mark it CONSUMED. (The common paid case on PostgreSQL does the same inside
+    `bilten_settle_payment`, commerce/services/payment_fast_path.py.)"""
     keys = sorted(quantities)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                SELL_HOLD_SQL,
-                [hold.pk, hold.event_key, hold.promo_code_id, keys, [quantities[k] for k in keys]],
-            )
-        return
     total = sum(quantities.values())
     EventInventory.objects.filter(event_key=hold.event_key).update(
         held=F("held") - total, sold=F("sold") + total

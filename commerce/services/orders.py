@@ -122,6 +122,10 @@ def apply_gateway_state(*, reference: str, gateway) -> str:
 def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order | None:
     """Create the order, its items and tickets for a succeeded payment — at most once.
 
+    The general path, on any database: on PostgreSQL the common case (a pending
+    payment whose hold is still ACTIVE) is settled before it gets here, in one
+    statement (commerce/services/payment_fast_path.py).
+
     When the hold had expired and its tickets went to someone else, the money
     is recorded and a follow-up is opened for support (no order, no oversell).
     `already_locked`: the caller holds the payment and hold rows FOR UPDATE.
@@ -136,14 +140,6 @@ def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order 
         if locked.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
             # Settled before, in the same transaction as its order or follow-up.
             return Order.objects.filter(payment=locked).first()
-        if connection.vendor == "postgresql" and locked.hold.status == HoldStatus.ACTIVE:
-            order_id, number = _complete_sale_in_one_round_trip(locked)
-            # The other fields load on first access (Django's deferred fields).
-            order = Order.from_db(
-                connection.alias, ["id", "number", "status"], (order_id, number, "completed")
-            )
-            transaction.on_commit(lambda: queue_confirmation(order.pk))
-            return order
         Payment.objects.filter(pk=locked.pk).update(
             status=PaymentStatus.SUCCEEDED, failure_message="", updated_at=timezone.now()
         )
@@ -158,29 +154,6 @@ def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order 
         transition(order=order, to=OrderStatus.COMPLETED)
         transaction.on_commit(lambda: queue_confirmation(order.pk))
     return order
-
-
-COMPLETE_SALE_SQL = (
-    "SELECT bilten_complete_sale(%s::uuid, %s::text, %s::timestamptz, %s::text[], %s::text[])"
-)
-
-
-def _complete_sale_in_one_round_trip(payment: Payment) -> tuple[int, str]:
-    """PostgreSQL, ACTIVE hold: the same steps as below in one function call
-    (migration 0007). Returns the new order's id and number."""
-    number = new_order_number()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            COMPLETE_SALE_SQL,
-            [
-                payment.pk,
-                number,
-                timezone.now(),
-                [str(name or "") for name in payment.attendee_names or []],
-                [str(email or "") for email in payment.attendee_emails or []],
-            ],
-        )
-        return cursor.fetchone()[0], number
 
 
 def _create_order(payment: Payment, lines) -> Order:
