@@ -1,7 +1,7 @@
 """POST /api/v1/auth/register/, /auth/token/, /auth/token/refresh/."""
 
 from axes.exceptions import AxesBackendPermissionDenied
-from django.conf import settings
+from axes.helpers import get_cool_off
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext, ngettext
@@ -14,6 +14,7 @@ from rest_framework_simplejwt import exceptions as jwt_exceptions
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts.models import User
+from accounts.templatetags.account_tags import whole_minutes
 from bilten.api.throttles import LoginLimit, RegisterLimit
 
 
@@ -52,11 +53,12 @@ class RegisterView(APIView):
         )
 
 
-def lockout_message() -> str:
-    """The wait named from the configured cool-off (AXES_COOLOFF_MINUTES)."""
-    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME or 0) * 60))
-    if not settings.AXES_COOLOFF_TIME:
+def lockout_message(request) -> str:
+    """The wait axes imposes (AXES_COOLOFF_MINUTES), rounded up as the lockout page shows it."""
+    cool_off = get_cool_off(request)
+    if not cool_off:
         return gettext("Too many failed login attempts. Reset your password to sign in again.")
+    minutes = whole_minutes(cool_off)
     return ngettext(
         "Too many failed login attempts. Try again in %(minutes)d minute.",
         "Too many failed login attempts. Try again in %(minutes)d minutes.",
@@ -73,13 +75,13 @@ class TokenView(TokenObtainPairView):
         try:
             return super().post(request, *args, **kwargs)
         except AxesBackendPermissionDenied:
-            return self._locked_out()
+            return self._locked_out(request)
         except (drf_exceptions.AuthenticationFailed, jwt_exceptions.InvalidToken):
             # Django's authenticate() swallows the lockout (a PermissionDenied from the
             # axes backend) and answers "no user"; axes marks the request it was given,
             # which here is DRF's wrapper.
             if getattr(request, "axes_locked_out", False):
-                return self._locked_out()
+                return self._locked_out(request)
             return Response(
                 {
                     "error": "invalid_credentials",
@@ -89,9 +91,9 @@ class TokenView(TokenObtainPairView):
             )
 
     @staticmethod
-    def _locked_out() -> Response:
+    def _locked_out(request) -> Response:
         return Response(
-            {"error": "locked_out", "detail": lockout_message()},
+            {"error": "locked_out", "detail": lockout_message(request)},
             status=status.HTTP_429_TOO_MANY_REQUESTS,
         )
 

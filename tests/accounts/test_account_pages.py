@@ -1,5 +1,6 @@
 """Sign up, log in with email, log out, reset a password, keep a profile."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -80,6 +81,21 @@ def test_the_lockout_page_names_the_configured_wait(client, settings, cooloff_ho
     body = lock_out(client, settings).content.decode()
     assert f"Please try again {wait}" in body
     assert "15 minutes" not in body
+
+
+def test_the_api_names_the_same_wait_as_the_lockout_page(client, settings):
+    settings.AXES_COOLOFF_TIME = dt.timedelta(seconds=90)  # axes also takes a timedelta
+    assert "Please try again in 2 minutes" in lock_out(client, settings).content.decode()
+    api = client.post(
+        "/api/v1/auth/token/",
+        {"email": "ada@example.com", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert api.status_code == 429
+    assert api.json() == {
+        "error": "locked_out",
+        "detail": "Too many failed login attempts. Try again in 2 minutes.",
+    }
 
 
 def test_log_out_needs_a_post(client):
