@@ -335,6 +335,11 @@ class EventPage(Page):
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @cached_property
+    def localized_venue(self) -> "Venue | None":
+        """The venue in the visitor's language, looked up once for the page and its JSON-LD."""
+        return self.venue.localized if self.venue is not None else None
+
     @property
     def local_starts_at(self):
         return timezone.localtime(self.starts_at, self.tz)

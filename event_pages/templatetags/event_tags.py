@@ -74,7 +74,7 @@ def event_json_ld(event, *, tier_rows=(), image_url="") -> dict:
         data["endDate"] = event.local_ends_at.isoformat()
     if image_url:
         data["image"] = [image_url]
-    venue = event.venue.localized if event.venue is not None else None
+    venue = event.localized_venue
     if venue is not None:
         place = {
             "@type": "Place",
