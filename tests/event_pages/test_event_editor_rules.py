@@ -346,3 +346,21 @@ def test_scheduled_publishing_of_an_unready_event_is_cancelled_and_noted(organiz
     assert draft.latest_revision.approved_go_live_at is None
     entry = PageLogEntry.objects.get(page=draft, action="event_pages.publish_refused")
     assert "Set the total capacity (X)" in entry.message
+
+
+def test_publishing_an_unready_event_without_a_revision_leaves_none_behind(organization):
+    from wagtail.models import Revision
+
+    from event_pages import services
+    from event_pages.exceptions import PublishRefused
+
+    admin = make_user("admin@example.com", is_superuser=True, is_staff=True)
+    draft = make_event(organization, "Draft Gala", capacity=None, publish=False)
+    Revision.objects.filter(object_id=str(draft.pk)).delete()
+    draft = EventPage.objects.get(pk=draft.pk)  # as a page saved without the editor
+
+    with pytest.raises(PublishRefused):
+        services.publish_event(user=admin, event=draft)
+
+    assert not Revision.objects.filter(object_id=str(draft.pk)).exists()
+    assert not is_live(draft)
