@@ -29,6 +29,35 @@ def reason(hold, code, **kwargs):
     return refusal.value.code
 
 
+def apply_all_at_once(holds, code, **kwargs) -> list[str]:
+    """Apply `code` to every hold at the same moment, each from its own thread and connection.
+
+    Each outcome is "applied", the refusal's code, or the repr of anything unexpected.
+    """
+    barrier = threading.Barrier(len(holds))
+    outcomes = []
+
+    def run(hold):
+        close_old_connections()
+        try:
+            barrier.wait()
+            apply_promo_code(hold=hold, code=code, **kwargs)
+            outcomes.append("applied")
+        except CommerceError as refusal:
+            outcomes.append(refusal.code)
+        except Exception as error:  # surfaced in the assertion, not lost in a thread
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(hold,)) for hold in holds]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
 @pytest.fixture
 def event(organization):
     return make_event(
@@ -141,25 +170,7 @@ def test_a_usage_limit_holds_when_buyers_race_for_the_last_uses(home_page):
     event = make_event(organization, capacity=500)
     PromoCode.objects.create(organization=organization, code="RACE", percent_off=10, max_uses=5)
     holds = [new_hold(event, quantity=1, session_key=f"racer-{i}") for i in range(30)]
-    barrier = threading.Barrier(len(holds))
-    outcomes = []
-
-    def run(hold):
-        close_old_connections()
-        try:
-            barrier.wait()
-            apply_promo_code(hold=hold, code="RACE")
-            outcomes.append("applied")
-        except CommerceError as refusal:
-            outcomes.append(refusal.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(h,)) for h in holds]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = apply_all_at_once(holds, "RACE")
     assert outcomes.count("applied") == 5
     assert outcomes.count("promo_used_up") == 25
     assert PromoCode.objects.get(code="RACE").held == 5
@@ -214,27 +225,7 @@ def test_one_buyer_applying_a_once_per_buyer_code_to_several_holds_at_once_gets_
             organization=organization, code=code, percent_off=10, max_uses_per_buyer=1
         )
         holds, email = one_buyers_holds(event, round_)
-        barrier = threading.Barrier(len(holds))
-        outcomes = []
-
-        def run(hold, code=code, email=email):
-            close_old_connections()
-            try:
-                barrier.wait()
-                apply_promo_code(hold=hold, code=code, buyer_email=email)
-                outcomes.append("applied")
-            except CommerceError as refusal:
-                outcomes.append(refusal.code)
-            except Exception as error:  # surfaced in the assertion, not lost in a thread
-                outcomes.append(repr(error))
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=run, args=(hold,)) for hold in holds]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        outcomes = apply_all_at_once(holds, code, buyer_email=email)
         assert sorted(outcomes) == ["applied"] + ["promo_buyer_limit"] * 5, round_
         assert Hold.objects.filter(promo_code__code=code).count() == 1
         assert PromoCode.objects.get(code=code).held == 1
