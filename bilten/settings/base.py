@@ -181,6 +181,8 @@ AXES_COOLOFF_TIME = int(env("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.axes_identity.username_from_credentials"
+# The same client address as every rate limit (X-Forwarded-For only from TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "bilten.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -334,7 +336,16 @@ RATE_LIMITS = {
     "holds": env("RATE_LIMIT_HOLDS", "20/min"),
     "register": env("RATE_LIMIT_REGISTER", "10/hour"),
     "login": env("RATE_LIMIT_LOGIN", "20/min"),
+    # The web forms count apart from the API, at the same rates.
+    "web_signup": env("RATE_LIMIT_REGISTER", "10/hour"),
+    "web_login": env("RATE_LIMIT_LOGIN", "20/min"),
+    # Reset emails: per client address, and per email address asked for.
+    "password_reset": env("RATE_LIMIT_PASSWORD_RESET", "10/hour"),
+    "password_reset_email": env("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/hour"),
 }
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+# Empty: the connecting address (REMOTE_ADDR) is the client.
+TRUSTED_PROXIES = [p.strip() for p in env("TRUSTED_PROXIES").split(",") if p.strip()]
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {
@@ -356,3 +367,5 @@ SECURE_REFERRER_POLICY = "same-origin"
 HOLD_MINUTES = int(env("HOLD_MINUTES", "15"))
 MAX_TICKETS_PER_ORDER = int(env("MAX_TICKETS_PER_ORDER", "10"))
 MAX_ACTIVE_HOLDS_PER_BUYER = int(env("MAX_ACTIVE_HOLDS_PER_BUYER", "3"))
+# Tickets one client (account, else address) may hold of one event within HOLD_MINUTES.
+MAX_TICKETS_HELD_PER_ADDRESS = int(env("MAX_TICKETS_HELD_PER_ADDRESS", "20"))
