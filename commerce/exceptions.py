@@ -11,6 +11,10 @@ error_messages = {
     "too_many_holds": _(
         "You already have %(limit)d reservations open. Finish or let one expire first."
     ),
+    "too_many_tickets_held": _(
+        "You can hold at most %(limit)d tickets for this event at a time. "
+        "Finish your purchase or wait until a reservation expires."
+    ),
     "mixed_currencies": _("Tiers in one order must share a currency."),
     "hold_not_active": _("Your reservation has expired. Please choose your tickets again."),
     "hold_not_found": _("This reservation does not exist."),
@@ -59,6 +63,13 @@ class InsufficientInventory(HoldError):
 
     code = "insufficient_inventory"
     status = 409
+
+
+class HoldLimitReached(HoldError):
+    """One client already holds MAX_TICKETS_HELD_PER_ADDRESS tickets of the event."""
+
+    code = "too_many_tickets_held"
+    status = 429
 
 
 class PromoCodeError(CommerceError):

@@ -27,6 +27,7 @@ from commerce.access import (
 )
 from commerce.exceptions import CommerceError, InsufficientInventory
 from commerce.forms import CheckoutForm, DemoCardForm, PromoForm, TicketSelectionForm
+from commerce.hold_limits import hold_allowance
 from commerce.models import Hold, HoldStatus, Payment, Ticket
 from event_pages.models import EventPage
 
@@ -46,13 +47,15 @@ def hold_tickets(request, event_id):
     tiers = [tier for tier in event.tiers.all() if tier.on_sale_at(timezone.now())]
     form = TicketSelectionForm(request.POST, tiers=tiers)
     if form.is_valid():
+        lines = form.lines()
         try:
-            hold = place_hold(
-                event=event,
-                lines=form.lines(),
-                buyer=_buyer(request),
-                session_key=session_key_of(request),
-            )
+            with hold_allowance(request, event=event, tickets=sum(x.quantity for x in lines)):
+                hold = place_hold(
+                    event=event,
+                    lines=lines,
+                    buyer=_buyer(request),
+                    session_key=session_key_of(request),
+                )
             return redirect("commerce:checkout", hold_id=hold.pk)
         except InsufficientInventory as refusal:
             for tier in tiers:

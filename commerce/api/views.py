@@ -29,6 +29,7 @@ from commerce.api.schema import (
     ticket_qr_schema,
 )
 from commerce.exceptions import HoldError
+from commerce.hold_limits import hold_allowance
 from commerce.models import Hold, Payment
 from commerce.selectors import tiers_for_sale
 from commerce.services.holds import LineRequest, place_hold
@@ -104,13 +105,14 @@ class HoldCreateView(APIView):
         if len(events) != 1:
             raise HoldError("mixed_events")
         event = by_id[lines[0]["tier_id"]].event
-        hold = place_hold(
-            event=event,
-            lines=[LineRequest(line["tier_id"], line["quantity"]) for line in lines],
-            buyer=request.user if request.user.is_authenticated else None,
-            session_key=_session_key(request),
-            tiers=by_id,
-        )
+        with hold_allowance(request, event=event, tickets=sum(x["quantity"] for x in lines)):
+            hold = place_hold(
+                event=event,
+                lines=[LineRequest(line["tier_id"], line["quantity"]) for line in lines],
+                buyer=request.user if request.user.is_authenticated else None,
+                session_key=_session_key(request),
+                tiers=by_id,
+            )
         return Response(hold_body(hold), status=status.HTTP_201_CREATED)
 
 
