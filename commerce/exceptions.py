@@ -26,6 +26,10 @@ error_messages = {
     "promo_buyer_limit": _("You have already used this promo code as often as allowed."),
     "payment_declined": _("Your card was declined. Please try another card."),
     "payment_unavailable": _("Payment is unavailable right now. Please try again."),
+    "payment_in_progress": _(
+        "Your payment is already being processed, so your order can no longer change."
+    ),
+    "payment_cancelled": _("This payment was cancelled. Please choose your tickets again."),
     "mixed_events": _("All tickets in one hold must be for the same event."),
     "invalid_card": _("Enter a valid 16-digit card number."),
     "invalid_email": _("Enter a valid email address for your tickets."),

@@ -335,6 +335,7 @@ class PaymentStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
     REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")  # at the gateway too: can never be paid
 
 
 class Payment(models.Model):
@@ -381,10 +382,12 @@ class FollowUpStatus(models.TextChoices):
 
 
 class PaymentFollowUp(models.Model):
-    """A payment that succeeded when its tickets could no longer be issued.
+    """A payment that succeeded but cannot become an order (paid after its tickets
+    were gone, or an amount that does not match the order).
 
-    The money is recorded, the buyer is told we are reviewing the order, and
-    support settles it (one-click refund) — nothing is oversold, nothing lost.
+    The money is recorded and refunded automatically at once, and the buyer is
+    emailed; only a refund the gateway keeps refusing stays open for support.
+    Nothing is oversold, nothing lost.
     """
 
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="follow_up")
@@ -394,6 +397,8 @@ class PaymentFollowUp(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+    buyer_notified_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Follow-up for {self.payment}"

@@ -250,6 +250,10 @@ def release_hold(request, hold_id):
 
     hold = owned_hold(request, hold_id)
     if hold.status == HoldStatus.ACTIVE:
-        cancel_hold(hold=hold)
+        try:
+            cancel_hold(hold=hold)
+        except CommerceError as refusal:
+            messages.error(request, refusal.message)
+            return redirect("commerce:checkout", hold_id=hold.pk)
         messages.info(request, _("Your tickets have been released."))
     return redirect(hold.event.url if hold.event else "/")

@@ -7,7 +7,8 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from commerce.exceptions import CommerceError, InsufficientInventory
+from commerce.exceptions import CommerceError, InsufficientInventory, error_messages
+from core.database import RETRY_AFTER_SECONDS, is_database_busy
 from event_pages.exceptions import PublishRefused
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,11 @@ def api_exception_handler(exc, context):
             response["Retry-After"] = str(int(exc.wait) + 1)
         if getattr(exc, "auth_header", None):
             response["WWW-Authenticate"] = exc.auth_header
+        return response
+    if is_database_busy(exc):
+        logger.warning("database busy in %s: %s", context.get("view"), exc)
+        response = Response({"error": "busy", "detail": str(error_messages["busy"])}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     logger.exception("unexpected API error in %s", context.get("view"))
     return Response(

@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "core",
     "accounts",
     "event_pages",
     "commerce",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.DatabaseBusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Must be last: turns lockouts into the friendly lockout page.
     "axes.middleware.AxesMiddleware",
@@ -123,6 +125,16 @@ DATABASES = {
     )
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES:
+    # A stalled database answers "busy, try again" (503) instead of a worker timeout:
+    # every statement and lock wait is bounded (core/database.py). 0 switches one off
+    # (e.g. DB_STATEMENT_TIMEOUT_MS=0 for a long migration on a large table).
+    from core.database import session_timeouts  # noqa: E402
+
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = session_timeouts(
+        statement_ms=int(env("DB_STATEMENT_TIMEOUT_MS", "15000")),
+        lock_ms=int(env("DB_LOCK_TIMEOUT_MS", "5000")),
+    )
 if not IS_POSTGRES:
     # SQLite: wait for the writer instead of failing at once (dev server + worker).
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -369,3 +381,8 @@ MAX_TICKETS_PER_ORDER = int(env("MAX_TICKETS_PER_ORDER", "10"))
 MAX_ACTIVE_HOLDS_PER_BUYER = int(env("MAX_ACTIVE_HOLDS_PER_BUYER", "3"))
 # Tickets one client (account, else address) may hold of one event within HOLD_MINUTES.
 MAX_TICKETS_HELD_PER_ADDRESS = int(env("MAX_TICKETS_HELD_PER_ADDRESS", "20"))
+# A payment still pending this long after its last change is asked of the gateway
+# and settled (commerce.payment_tasks.reconcile_payments, every 2 minutes); one whose hold
+# expired PAYMENT_ABANDON_AFTER_MINUTES ago and was never paid is cancelled there.
+PAYMENT_RECONCILE_AFTER_MINUTES = int(env("PAYMENT_RECONCILE_AFTER_MINUTES", "3"))
+PAYMENT_ABANDON_AFTER_MINUTES = int(env("PAYMENT_ABANDON_AFTER_MINUTES", "60"))

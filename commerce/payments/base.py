@@ -25,6 +25,16 @@ class PaymentGateway(abc.ABC):
         """Create (or update) the provider's payment; returns (reference, client_secret)."""
 
     @abc.abstractmethod
+    def update_amount(self, *, reference: str, amount_minor: int) -> None:
+        """Change what a payment not yet made will charge; raises PaymentError when the
+        provider refuses (the buyer already paid, or the payment is being processed)."""
+
+    @abc.abstractmethod
+    def cancel(self, *, reference: str) -> None:
+        """Make a payment not yet made impossible to complete; raises PaymentError when
+        the buyer already paid."""
+
+    @abc.abstractmethod
     def retrieve(self, reference: str) -> GatewayPayment:
         """The provider's current truth about a payment (never trust a webhook payload)."""
 

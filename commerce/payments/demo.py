@@ -14,12 +14,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from commerce.exceptions import CommerceError, HoldError
+from commerce.exceptions import CommerceError, HoldError, PaymentError
 from commerce.payments import signing
 from commerce.payments.base import GatewayPayment, PaymentGateway
 
 SUCCEEDS = "4242424242424242"
 DECLINED = "4000000000000002"
+CANCELED = "canceled"  # like a cancelled PaymentIntent: can never be paid
 
 
 def _luhn_ok(number: str) -> bool:
@@ -57,13 +58,31 @@ class DemoGateway(PaymentGateway):
             )
             return cursor.fetchone()[0], ""
 
+    def update_amount(self, *, reference, amount_minor):
+        from commerce.models import DemoCharge
+
+        # Like a PaymentIntent: changeable until it succeeds (a declined card can retry).
+        if not DemoCharge.objects.filter(
+            reference=reference, status__in=["pending", "failed"]
+        ).update(amount_minor=amount_minor):
+            raise PaymentError("payment_in_progress")
+
+    def cancel(self, *, reference):
+        from commerce.models import DemoCharge
+
+        if DemoCharge.objects.filter(reference=reference, status="succeeded").exists():
+            raise PaymentError("payment_in_progress")
+        DemoCharge.objects.filter(reference=reference, status__in=["pending", "failed"]).update(
+            status=CANCELED, failure_message="The payment was cancelled."
+        )
+
     def retrieve(self, reference):
         from commerce.models import DemoCharge
 
         charge = DemoCharge.objects.get(reference=reference)
         return GatewayPayment(
             reference=charge.reference,
-            status=charge.status,
+            status="failed" if charge.status == CANCELED else charge.status,
             amount_minor=charge.amount_minor,
             currency=charge.currency,
             failure_message=charge.failure_message,
@@ -90,11 +109,17 @@ def confirm_demo_payment(*, payment, card_number: str) -> str:
         raise HoldError("hold_not_active")
     succeeded = number != DECLINED
     status = "succeeded" if succeeded else "failed"
-    DemoCharge.objects.filter(reference=payment.reference).exclude(status="succeeded").update(
+    charged = DemoCharge.objects.filter(
+        reference=payment.reference, status__in=["pending", "failed"]
+    ).update(
         status=status,
         failure_message="" if succeeded else "Your card was declined.",
-        amount_minor=payment.amount_minor,
     )
+    if (
+        not charged
+        and DemoCharge.objects.filter(reference=payment.reference, status=CANCELED).exists()
+    ):
+        raise PaymentError("payment_cancelled")
     event = {
         "id": f"evt_demo_{secrets.token_hex(12)}",
         "object": "event",

@@ -49,6 +49,18 @@ class StripeGateway(PaymentGateway):
             raise PaymentError("payment_unavailable") from exc
         return intent.id, intent.client_secret
 
+    def update_amount(self, *, reference, amount_minor):
+        try:
+            self.client.v1.payment_intents.update(reference, {"amount": amount_minor})
+        except stripe.StripeError as exc:
+            raise PaymentError("payment_in_progress") from exc
+
+    def cancel(self, *, reference):
+        try:
+            self.client.v1.payment_intents.cancel(reference)
+        except stripe.StripeError as exc:
+            raise PaymentError("payment_in_progress") from exc
+
     def retrieve(self, reference):
         try:
             intent = self.client.v1.payment_intents.retrieve(reference)

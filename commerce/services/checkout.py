@@ -5,9 +5,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from commerce.exceptions import CommerceError, HoldError
+from commerce.exceptions import CommerceError, HoldError, PaymentError
 from commerce.models import Hold, Payment, PaymentStatus
 from commerce.payments import get_gateway
+from commerce.services.holds import lock_basket
 
 
 def _clean_buyer(buyer_email: str, buyer_name: str) -> tuple[str, str]:
@@ -48,33 +49,46 @@ def start_checkout(
                 raise CommerceError("invalid_attendee_email") from exc
         emails.append(value)
     with transaction.atomic():
-        # The hold row is locked (with its payment, if any, read in the same
-        # query), so looking up then creating cannot race.
-        locked = (
-            Hold.objects.select_for_update(of=("self",)).select_related("payment").get(pk=hold.pk)
-        )
+        locked, payment = lock_basket(hold.pk)
         if not locked.is_active_at(now):
             raise HoldError("hold_not_active")
-        payment = getattr(locked, "payment", None) or Payment(
+        if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
+            return payment
+        payment = payment or Payment(
             hold=locked,
             gateway=get_gateway().name,
             amount_minor=locked.amount_minor,
             currency=locked.currency,
         )
-        if payment.status == PaymentStatus.SUCCEEDED:
-            return payment
         payment.buyer_email, payment.buyer_name = email, name
         payment.attendee_names, payment.attendee_emails = names, emails
-        amount_changed = payment.amount_minor != locked.amount_minor
-        payment.amount_minor = locked.amount_minor
-        if not payment.reference or amount_changed:
-            gateway = get_gateway(payment.gateway)
-            reference, secret = gateway.create_payment(
-                payment=payment, idempotency_key=f"hold-{locked.pk}-{locked.amount_minor}"
+        if not payment.reference:
+            payment.amount_minor = locked.amount_minor
+            reference, secret = get_gateway(payment.gateway).create_payment(
+                payment=payment, idempotency_key=f"hold-{locked.pk}-{payment.amount_minor}"
             )
             payment.reference, payment.client_secret = reference, secret
+        else:
+            sync_payment_amount(payment=payment, amount_minor=locked.amount_minor)
         payment.save()
     return payment
+
+
+def sync_payment_amount(*, payment: Payment, amount_minor: int) -> None:
+    """Make the gateway charge `amount_minor` for a payment not yet made (saved by the caller).
+
+    Asked of the gateway first: if it refuses (the buyer is paying right now)
+    nothing changes here and PaymentError("payment_in_progress") says why.
+    """
+    if payment.amount_minor == amount_minor:
+        return
+    if payment.status == PaymentStatus.SUCCEEDED:
+        raise PaymentError("payment_in_progress")
+    if payment.reference:
+        get_gateway(payment.gateway).update_amount(
+            reference=payment.reference, amount_minor=amount_minor
+        )
+    payment.amount_minor = amount_minor
 
 
 def checkout_details(payment: Payment) -> dict:

@@ -23,8 +23,18 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from commerce.exceptions import HoldError, InsufficientInventory
-from commerce.models import EventInventory, Hold, HoldLine, HoldStatus, PromoCode, TierInventory
+from commerce.exceptions import HoldError, InsufficientInventory, PaymentError
+from commerce.models import (
+    EventInventory,
+    Hold,
+    HoldLine,
+    HoldStatus,
+    Payment,
+    PaymentStatus,
+    PromoCode,
+    TierInventory,
+)
+from commerce.payments import get_gateway
 from commerce.selectors import availability
 
 
@@ -34,7 +44,7 @@ class LineRequest:
     quantity: int
 
 
-def _require_transaction():
+def require_transaction():
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("inventory changes must run inside transaction.atomic()")
 
@@ -75,7 +85,7 @@ def take_inventory(event_key, quantities: dict, *, sold: bool = False) -> bool:
 
     Must run inside the caller's transaction; on False the caller rolls back.
     """
-    _require_transaction()
+    require_transaction()
     if not _take_event(event_key, sum(quantities.values()), sold=sold):
         return False
     return all(_take_tier(key, quantities[key], sold=sold) for key in sorted(quantities))
@@ -332,12 +342,40 @@ def _give_back(hold_ids) -> None:
         PromoCode.objects.filter(pk=row["promo_code"]).update(held=F("held") - row["n"])
 
 
+def lock_basket(hold_id) -> tuple[Hold, Payment | None]:
+    """Lock a hold and its payment (if it has one), payment first as the webhook does.
+
+    Whatever changes what the buyer pays (promo codes, checkout, cancelling)
+    holds both rows, so a payment settling at the same moment sees the basket
+    before or after the change, never half of it.
+    """
+    require_transaction()
+    payment = Payment.objects.select_for_update().filter(hold_id=hold_id).first()
+    hold = Hold.objects.select_for_update().get(pk=hold_id)
+    if payment is None:  # created by a checkout that committed while we waited
+        payment = Payment.objects.select_for_update().filter(hold_id=hold_id).first()
+    if payment is not None:
+        payment.hold = hold
+    return hold, payment
+
+
 def cancel_hold(*, hold: Hold) -> None:
-    """The buyer lets go of an active hold; its tickets are available again at once."""
+    """The buyer lets go of an active hold; its tickets are available again at once.
+
+    A payment already started is cancelled at the gateway first; if the buyer
+    paid in the meantime, PaymentError("payment_in_progress") and nothing changes.
+    """
     with transaction.atomic():
-        locked = Hold.objects.select_for_update().get(pk=hold.pk)
+        locked, payment = lock_basket(hold.pk)
         if locked.status != HoldStatus.ACTIVE:
             return
+        if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
+            raise PaymentError("payment_in_progress")
+        if payment is not None and payment.reference:
+            get_gateway(payment.gateway).cancel(reference=payment.reference)
+            Payment.objects.filter(pk=payment.pk).update(
+                status=PaymentStatus.CANCELLED, failure_message="Cancelled by the buyer."
+            )
         _give_back([locked.pk])
         Hold.objects.filter(pk=locked.pk).update(status=HoldStatus.CANCELLED)
     hold.status = HoldStatus.CANCELLED
@@ -351,7 +389,7 @@ def convert_hold_to_sale(*, hold: Hold, lines=None, already_locked: bool = False
     takes the tickets again only if capacity still allows. Returns False when
     it does not (the caller records the payment for a refund).
     """
-    _require_transaction()
+    require_transaction()
     locked = hold if already_locked else Hold.objects.select_for_update().get(pk=hold.pk)
     if lines is None:
         lines = list(locked.lines.all())

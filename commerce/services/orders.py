@@ -11,7 +11,9 @@ import secrets
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from commerce.audit import PAYMENT_REFUNDED
 from commerce.exceptions import CommerceError
 from commerce.models import (
     FollowUpStatus,
@@ -105,18 +107,36 @@ def apply_gateway_state(*, reference: str, gateway) -> str:
         return "unknown_payment"
     truth = gateway.retrieve(reference)
     if truth.status == "succeeded":
-        if truth.amount_minor != payment.amount_minor or truth.currency != payment.currency:
-            logger.error("amount mismatch on %s: %s", reference, truth)
-            _follow_up(payment, "The amount paid does not match the order total.")
-            return "review"
+        mismatch = amount_mismatch(payment=payment, truth=truth)
+        if mismatch:
+            logger.error("amount mismatch on %s: %s (%s)", reference, truth, mismatch)
+            refund_unfulfillable(payment=payment, reason=mismatch)
+            return "refunding"
         order = confirm_payment(payment=payment, already_locked=True)
-        return "order_created" if order else "review"
+        return "order_created" if order else "refunding"
     if truth.status == "failed":
-        Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
-            status=PaymentStatus.FAILED, failure_message=truth.failure_message[:255]
-        )
+        Payment.objects.filter(
+            pk=payment.pk, status__in=[PaymentStatus.PENDING, PaymentStatus.FAILED]
+        ).update(status=PaymentStatus.FAILED, failure_message=truth.failure_message[:255])
         return "payment_failed"
     return "pending"
+
+
+def amount_mismatch(*, payment: Payment, truth) -> str:
+    """Why what the gateway charged cannot become this order ("" when it can).
+
+    The amount charged, the payment's amount and the hold's total (the order's
+    total to be) must be one number in one currency.
+    """
+    hold = payment.hold
+    if truth.currency != payment.currency or payment.currency != hold.currency:
+        return f"Charged in {truth.currency}, the order is in {hold.currency}."
+    if not truth.amount_minor == payment.amount_minor == hold.amount_minor:
+        return (
+            f"Charged {truth.amount_minor}, the payment says {payment.amount_minor} and the "
+            f"order total is {hold.amount_minor} (minor units)."
+        )
+    return ""
 
 
 def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order | None:
@@ -127,7 +147,7 @@ def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order 
     statement (commerce/services/payment_fast_path.py).
 
     When the hold had expired and its tickets went to someone else, the money
-    is recorded and a follow-up is opened for support (no order, no oversell).
+    is refunded automatically (refund_unfulfillable): no order, no oversell.
     `already_locked`: the caller holds the payment and hold rows FOR UPDATE.
     """
     with transaction.atomic(savepoint=False):
@@ -148,7 +168,7 @@ def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order 
             hold=locked.hold, lines=lines, already_locked=True
         )
         if not sold:
-            _follow_up(locked, "Paid after the reservation expired and the tickets were gone.")
+            refund_unfulfillable(payment=locked, reason=LATE_PAYMENT)
             return None
         order = _create_order(locked, lines)
         transition(order=order, to=OrderStatus.COMPLETED)
@@ -240,33 +260,108 @@ def queue_confirmation(order_id: int) -> None:
     )
 
 
-def _follow_up(payment: Payment, reason: str) -> PaymentFollowUp:
-    Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.SUCCEEDED)
-    follow_up, _created = PaymentFollowUp.objects.get_or_create(
-        payment=payment, defaults={"reason": reason}
+LATE_PAYMENT = "Paid after the reservation expired and the tickets were gone."
+
+
+def refund_unfulfillable(*, payment: Payment, reason: str) -> PaymentFollowUp:
+    """Money arrived that cannot become an order: record it and refund it at once.
+
+    Inside the settling transaction: the payment is marked succeeded and a
+    follow-up records why; once committed, a task refunds through the gateway
+    and emails the buyer (refund_follow_up). If that task is lost, the
+    reconciliation sweep (reconcile_payments) refunds it; only a refund the
+    gateway keeps refusing stays open for support.
+    """
+    Payment.objects.filter(pk=payment.pk).update(
+        status=PaymentStatus.SUCCEEDED, updated_at=timezone.now()
     )
+    follow_up, created = PaymentFollowUp.objects.get_or_create(
+        payment=payment, defaults={"reason": reason[:255]}
+    )
+    if created:
+        transaction.on_commit(lambda: queue_refund(follow_up.pk))
     return follow_up
 
 
+def queue_refund(follow_up_id: int) -> None:
+    """Queue the automatic refund; if the queue is unreachable, refund right here."""
+    from django_q.tasks import async_task
+
+    try:
+        async_task(
+            "commerce.payment_tasks.refund_unfulfilled_payment",
+            follow_up_id,
+            task_name=f"refund-{follow_up_id}",
+            broker=_broker(),
+        )
+    except Exception:  # the broker is down: the sweep would catch it, but try now
+        logger.warning("refund %s not queued; refunding inline", follow_up_id, exc_info=True)
+        try:
+            refund_follow_up(follow_up=PaymentFollowUp.objects.get(pk=follow_up_id))
+        except Exception:
+            logger.exception("refund %s failed; the reconciliation sweep retries", follow_up_id)
+
+
 def refund_follow_up(*, follow_up: PaymentFollowUp, actor=None) -> PaymentFollowUp:
-    """Refund a payment that could not become an order (idempotent)."""
+    """Refund a payment that could not become an order, once, and tell the buyer.
+
+    Idempotent (the gateway refund carries an idempotency key, the follow-up is
+    locked). A gateway refusal is recorded on the follow-up and raised (the
+    task retries; support sees it as open). An audit entry names the actor
+    (None: the system).
+    """
+    from wagtail.log_actions import log
+
     with transaction.atomic():
         locked = (
             PaymentFollowUp.objects.select_for_update()
-            .select_related("payment")
+            .select_related("payment__hold__event")
             .get(pk=follow_up.pk)
         )
-        if locked.status == FollowUpStatus.REFUNDED:
+        if locked.status != FollowUpStatus.OPEN:
             return locked
         payment = locked.payment
-        get_gateway(payment.gateway).refund(
-            reference=payment.reference, amount_minor=payment.amount_minor
+        try:
+            get_gateway(payment.gateway).refund(
+                reference=payment.reference, amount_minor=payment.amount_minor
+            )
+        except Exception as error:
+            PaymentFollowUp.objects.filter(pk=locked.pk).update(last_error=repr(error)[:255])
+            raise
+        Payment.objects.filter(pk=payment.pk).update(
+            status=PaymentStatus.REFUNDED, updated_at=timezone.now()
         )
-        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)
-        locked.status, locked.settled_at = FollowUpStatus.REFUNDED, timezone.now()
-        locked.save(update_fields=["status", "settled_at"])
-        logger.info("refunded follow-up %s by %s", locked.pk, actor)
+        locked.status, locked.settled_at, locked.last_error = (
+            FollowUpStatus.REFUNDED,
+            timezone.now(),
+            "",
+        )
+        locked.save(update_fields=["status", "settled_at", "last_error"])
+        log(
+            instance=locked,
+            action=PAYMENT_REFUNDED,
+            user=actor,
+            data={
+                "payment": str(payment.pk),
+                "reference": payment.reference,
+                "amount_minor": payment.amount_minor,
+                "currency": payment.currency,
+                "reason": locked.reason,
+                "status_before": FollowUpStatus.OPEN,
+                "status_after": FollowUpStatus.REFUNDED,
+            },
+        )
+        transaction.on_commit(lambda: _send_refund_notice(locked.pk))
     return locked
+
+
+def _send_refund_notice(follow_up_id: int) -> None:
+    from commerce.refund_emails import send_refund_notice
+
+    try:
+        send_refund_notice(follow_up=PaymentFollowUp.objects.get(pk=follow_up_id))
+    except Exception:  # the refund stands; the buyer also sees it on the status page
+        logger.exception("refund notice for follow-up %s not sent", follow_up_id)
 
 
 def order_state_for_payment(payment: Payment) -> dict:
@@ -275,17 +370,33 @@ def order_state_for_payment(payment: Payment) -> dict:
     order = Order.objects.filter(payment=payment).first()
     if order is not None:
         return {"state": "completed", "order_number": order.number, "message": ""}
-    if PaymentFollowUp.objects.filter(payment=payment).exists():
+    follow_up = PaymentFollowUp.objects.filter(payment=payment).first()
+    if follow_up is not None and follow_up.status == FollowUpStatus.REFUNDED:
+        return {
+            "state": "refunded",
+            "order_number": None,
+            "message": str(
+                _(
+                    "Your payment arrived after the last tickets were sold, so it has been "
+                    "refunded in full. We have sent you an email."
+                )
+            ),
+        }
+    if follow_up is not None:
         return {
             "state": "review",
             "order_number": None,
-            "message": "We received your payment and are reviewing your order. "
-            "Our support team will contact you shortly.",
+            "message": str(
+                _(
+                    "Your payment arrived after the last tickets were sold. It is being "
+                    "refunded in full; you will receive an email."
+                )
+            ),
         }
-    if payment.status == PaymentStatus.FAILED:
+    if payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
         return {
             "state": "failed",
             "order_number": None,
-            "message": payment.failure_message or "The payment did not go through.",
+            "message": payment.failure_message or str(_("The payment did not go through.")),
         }
     return {"state": "pending", "order_number": None, "message": ""}

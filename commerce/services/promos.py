@@ -2,7 +2,10 @@
 an active hold counts against its limit (PromoCode.held), exactly like a ticket,
 and the per-buyer limit is counted and taken while the code's row is locked.
 
-Lock order follows holds.py: the hold row, then the promo code rows (by id).
+Lock order follows holds.py: the payment and hold rows (checkout.lock_basket),
+then the promo code rows (by id). A payment already created follows the new
+amount (gateway first) in the same transaction, so what is charged, the
+payment's amount and the order's total stay one number.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,8 +14,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from commerce.exceptions import HoldError, PromoCodeError
-from commerce.models import Hold, HoldStatus, Order, PromoCode, PromoKind
+from commerce.exceptions import HoldError, PaymentError, PromoCodeError
+from commerce.models import Hold, HoldStatus, Order, PaymentStatus, PromoCode, PromoKind
+from commerce.services.checkout import lock_basket, sync_payment_amount
 from commerce.services.holds import take_promo_use
 
 
@@ -90,11 +94,6 @@ def _lock_promo_codes(*promo_ids) -> None:
         list(PromoCode.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
 
-def _checkout_email(hold: Hold) -> str:
-    payment = getattr(hold, "payment", None)
-    return payment.buyer_email if payment else ""
-
-
 def _release_promo(hold: Hold) -> None:
     PromoCode.objects.filter(pk=hold.promo_code_id).update(held=F("held") - 1)
 
@@ -110,13 +109,13 @@ def apply_promo_code(*, hold: Hold, code: str, buyer_email: str = "", now=None) 
     now = now or timezone.now()
     promo = find_promo_code(event=hold.event, code=code) if code.strip() else None
     with transaction.atomic():
-        locked = (
-            Hold.objects.select_for_update(of=("self",)).select_related("payment").get(pk=hold.pk)
-        )
+        locked, payment = lock_basket(hold.pk)
         if not locked.is_active_at(now):
             raise HoldError("hold_not_active")
         if promo is not None and locked.promo_code_id == promo.pk:
             return locked
+        if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
+            raise PaymentError("payment_in_progress")
         discount = discount_for(promo=promo, hold=locked, now=now) if promo else 0
         _lock_promo_codes(locked.promo_code_id, promo.pk if promo else None)
         if locked.promo_code_id:
@@ -124,7 +123,7 @@ def apply_promo_code(*, hold: Hold, code: str, buyer_email: str = "", now=None) 
         if promo is not None:
             if not take_promo_use(promo.pk):
                 raise PromoCodeError("promo_used_up")
-            email = buyer_email or _checkout_email(locked)
+            email = buyer_email or (payment.buyer_email if payment else "")
             if (
                 promo.max_uses_per_buyer is not None
                 and _uses_by_buyer(promo=promo, hold=locked, buyer_email=email, now=now)
@@ -134,4 +133,9 @@ def apply_promo_code(*, hold: Hold, code: str, buyer_email: str = "", now=None) 
         locked.promo_code = promo
         locked.discount_minor = discount
         locked.save(update_fields=["promo_code", "discount_minor"])
+        if payment is not None:
+            # Last, once every rule passed: the gateway changes the amount or refuses
+            # (the buyer is paying right now), and then nothing above is kept.
+            sync_payment_amount(payment=payment, amount_minor=locked.amount_minor)
+            payment.save(update_fields=["amount_minor", "updated_at"])
     return locked

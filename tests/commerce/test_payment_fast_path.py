@@ -69,7 +69,7 @@ def test_a_late_payment_with_no_tickets_left_takes_the_general_path_whole(event)
     release_expired_holds(now=late.hold.expires_at)  # the hold lapses, its tickets go back
     hold_for(event, 4, session_key="someone-else")  # and are taken by someone else
     outcome, statements = settle(late, event_id="evt_late")
-    assert outcome == "review"
+    assert outcome == "refunding"
     assert any("bilten_settle_payment" in sql for sql in statements)  # tried, refused, rolled back
     assert not Order.objects.exists()
     assert PaymentFollowUp.objects.get().payment_id == late.pk
@@ -79,10 +79,11 @@ def test_a_late_payment_with_no_tickets_left_takes_the_general_path_whole(event)
     assert Hold.objects.get(pk=late.hold.pk).status == HoldStatus.EXPIRED
 
 
-def test_an_amount_the_gateway_disagrees_with_is_held_for_review(event):
+def test_an_amount_the_gateway_disagrees_with_becomes_no_order_but_a_refund(event):
     payment = checkout(hold_for(event, 1))
     mark_charge(payment, "succeeded")
     DemoCharge.objects.filter(reference=payment.reference).update(amount_minor=1)
-    assert settle(payment)[0] == "review"
+    assert settle(payment)[0] == "refunding"
     assert not Order.objects.exists()
     assert EventInventory.objects.get().held == 1  # nothing moved to sold
+    assert "Charged 1" in PaymentFollowUp.objects.get(payment=payment).reason

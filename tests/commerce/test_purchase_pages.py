@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from commerce.models import Hold, Order, Payment
+from commerce.models import DemoCharge, Hold, Order, Payment
 from commerce.payments.demo import confirm_demo_payment
 from commerce.services.holds import release_expired_holds
 from tests.commerce.payments import hold_for, mark_charge, post_webhook, signed_event
@@ -182,19 +182,27 @@ def test_a_declined_payment_says_so_and_offers_another_try(client, event):
     assert not Order.objects.exists()
 
 
-def test_a_payment_after_the_tickets_were_gone_is_under_review(client, event):
+def test_a_payment_after_the_tickets_were_gone_is_refunded_at_once_and_the_buyer_told(
+    client, event, mailoutbox, django_capture_on_commit_callbacks
+):
     payment = start_paying(client, event, VIP=1)
     Hold.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     release_expired_holds()
     hold_for(event, 1, tier_name="VIP", session_key="someone-else")  # the last VIP went
     mark_charge(payment, "succeeded")
-    assert post_webhook(client, *signed_event(payment)).json() == {"status": "review"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_webhook(client, *signed_event(payment)).json() == {"status": "refunding"}
 
+    assert not Order.objects.exists()
+    assert DemoCharge.objects.get(reference=payment.reference).status == "refunded"
+    assert Payment.objects.get().status == "refunded"
     body = client.get(status_url(payment)).content.decode()
-    assert "We are reviewing your order" in body
-    assert "Our support team will contact you shortly." in body
+    assert "Your payment has been refunded" in body
     polled = client.get(status_url(payment), {"format": "json"}).json()
-    assert (polled["state"], polled["order_number"]) == ("review", None)
+    assert (polled["state"], polled["order_number"]) == ("refunded", None)
+    [notice] = mailoutbox
+    assert notice.to == [payment.buyer_email]
+    assert "refunded" in notice.subject and "€90.00" in notice.body
 
 
 def test_only_the_payer_sees_the_confirmation_page(client, event):

@@ -1,0 +1,35 @@
+"""Turns a database that is too busy to answer into a calm 503 for pages and the API."""
+
+import logging
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from core.database import RETRY_AFTER_SECONDS, is_database_busy
+
+logger = logging.getLogger(__name__)
+
+
+def busy_response(request):
+    message = _("We are very busy right now. Please try again in a few seconds.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"error": "busy", "detail": message}, status=503)
+    else:
+        response = render(request, "errors/busy.html", {"message": message}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_busy(exception):
+            return None
+        logger.warning("database busy on %s: %s", request.path, exception)
+        return busy_response(request)
