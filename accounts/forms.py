@@ -5,8 +5,29 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+too_many_attempts = _(
+    "Too many attempts from your network. Please wait a few minutes and try again."
+)
 
-class EmailAuthenticationForm(AuthenticationForm):
+
+class AttemptLimitMixin:
+    """A form its view refused by rate limit: invalid, with one message, nothing checked.
+
+    The view passes `over_limit` (it counts the attempt); a refused login never
+    tests the password, a refused signup never creates the account.
+    """
+
+    def __init__(self, *args, over_limit: bool = False, **kwargs):
+        self.over_limit = over_limit
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if self.over_limit:
+            raise forms.ValidationError(too_many_attempts, code="rate_limited")
+        return super().clean()
+
+
+class EmailAuthenticationForm(AttemptLimitMixin, AuthenticationForm):
     """Log in with email and password (django-axes counts the failures)."""
 
     username = forms.EmailField(
@@ -20,7 +41,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
-class SignupForm(forms.ModelForm):
+class SignupForm(AttemptLimitMixin, forms.ModelForm):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
