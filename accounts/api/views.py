@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import exceptions as jwt_exceptions
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from accounts.api.tokens import RotatingRefreshSerializer
 from accounts.models import User
 from accounts.templatetags.account_tags import whole_minutes
 from bilten.api.throttles import LoginLimit, RegisterLimit
@@ -113,6 +114,7 @@ class RefreshView(TokenRefreshView):
     """Rotating refresh: each refresh token works once, then it is blacklisted."""
 
     throttle_classes = [LoginLimit]
+    serializer_class = RotatingRefreshSerializer
 
     def handle_exception(self, exc):
         if isinstance(exc, (jwt_exceptions.InvalidToken, jwt_exceptions.TokenError)):

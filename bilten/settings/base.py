@@ -336,6 +336,9 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": dt.timedelta(days=int(env("JWT_REFRESH_DAYS", "14"))),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
+    # Tokens carry a hash of the password hash: a password reset or change ends them
+    # (access: JWTAuthentication; refresh: accounts.api.tokens).
+    "CHECK_REVOKE_TOKEN": True,
     "UPDATE_LAST_LOGIN": False,
     "USER_ID_FIELD": "id",
     "SIGNING_KEY": env("JWT_SIGNING_KEY") or SECRET_KEY,
