@@ -47,7 +47,7 @@ def send_refund_notice(*, follow_up) -> bool:
 
     with transaction.atomic():
         locked = (
-            PaymentFollowUp.objects.select_for_update()
+            PaymentFollowUp.objects.select_for_update(of=("self",))
             .select_related("payment__hold__event", "payment__hold__buyer")
             .get(pk=follow_up.pk)
         )

@@ -314,7 +314,7 @@ def refund_follow_up(*, follow_up: PaymentFollowUp, actor=None) -> PaymentFollow
 
     with transaction.atomic():
         locked = (
-            PaymentFollowUp.objects.select_for_update()
+            PaymentFollowUp.objects.select_for_update(of=("self",))
             .select_related("payment__hold__event")
             .get(pk=follow_up.pk)
         )

@@ -65,7 +65,7 @@ def _settle_one(payment_id, *, now, result: Reconciled) -> None:
     try:
         with transaction.atomic():
             payment = (
-                Payment.objects.select_for_update(skip_locked=True)
+                Payment.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("hold")
                 .filter(pk=payment_id, status__in=[PaymentStatus.PENDING, PaymentStatus.FAILED])
                 .first()
