@@ -5,6 +5,13 @@ migration and by seed_demo). `grant_organization` gives one organization's
 organizer group page permissions on that organization's subtree only, plus an
 image collection of its own: Wagtail's page permissions, not hand-written
 tenancy filters, keep organizers apart.
+
+What an organization owns (its venues, promo codes and orders) follows one
+permission policy (event_pages.permissions): a model permission below allows
+an action on every organization's objects, membership of an organization
+(its page permissions) allows it on that organization's objects only. So the
+Organizer role holds no model permission on them, and Marketing, which edits
+every page, is a member of no organization and sees no orders.
 """
 
 ORGANIZER = "Organizer"
@@ -22,17 +29,11 @@ IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
 ROLE_PERMISSIONS = {
     ORGANIZER: [
         "wagtailadmin.access_admin",
-        "event_pages.view_venue",
-        "event_pages.add_venue",
-        "event_pages.change_venue",
         "event_pages.view_category",
-        "commerce.view_promocode",
-        "commerce.add_promocode",
-        "commerce.change_promocode",
-        "commerce.delete_promocode",
     ],
     SUPPORT: [
         "wagtailadmin.access_admin",
+        "commerce.view_order",
         "commerce.view_paymentfollowup",
         "commerce.change_paymentfollowup",
     ],
@@ -41,7 +42,6 @@ ROLE_PERMISSIONS = {
         "wagtailadmin.access_admin",
         "wagtail_localize.submit_translation",
         "event_pages.view_venue",
-        "event_pages.change_venue",
         "event_pages.view_category",
         "event_pages.add_category",
         "event_pages.change_category",
@@ -58,6 +58,7 @@ ROLE_PERMISSIONS = {
         "wagtailcore.change_site",
         "wagtailcore.add_locale",
         "wagtailcore.change_locale",
+        "event_pages.view_venue",
         "event_pages.add_venue",
         "event_pages.change_venue",
         "event_pages.delete_venue",
@@ -65,6 +66,23 @@ ROLE_PERMISSIONS = {
         "event_pages.change_category",
         "event_pages.delete_category",
     ],
+}
+
+
+# Granted by earlier versions of ROLE_PERMISSIONS and taken away again: with them
+# an organizer edited every organization's venues and promo codes, and
+# Marketing every venue.
+WITHDRAWN_PERMISSIONS = {
+    ORGANIZER: [
+        "event_pages.view_venue",
+        "event_pages.add_venue",
+        "event_pages.change_venue",
+        "commerce.view_promocode",
+        "commerce.add_promocode",
+        "commerce.change_promocode",
+        "commerce.delete_promocode",
+    ],
+    MARKETING: ["event_pages.change_venue"],
 }
 
 
@@ -81,6 +99,8 @@ def ensure_role_groups(apps) -> dict:
     for name in ROLE_NAMES:
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.add(*[_permission(apps, p) for p in ROLE_PERMISSIONS[name]])
+        withdrawn = WITHDRAWN_PERMISSIONS.get(name, [])
+        group.permissions.remove(*[_permission(apps, p) for p in withdrawn])
         groups[name] = group
     return groups
 

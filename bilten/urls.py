@@ -9,10 +9,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from bilten.health import healthz
-from event_pages.admin_views import show_publish_refusals
+from event_pages.admin_views import SiteHistoryView, admin_view, show_publish_refusals
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Wagtail's site history report, keeping organizations apart (ahead of Wagtail's own route).
+    path("admin/reports/site-history/", admin_view(SiteHistoryView.as_view())),
+    path(
+        "admin/reports/site-history/results/",
+        admin_view(SiteHistoryView.as_view(results_only=True)),
+    ),
     # Every admin view: a publishing refusal nobody asked about first is a message, not a 500.
     path(
         "admin/",

@@ -3,14 +3,15 @@
 import re
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Locale
+from wagtail.permissions import policy_registry
 
 from bilten.money import MajorUnitsFormField
-from commerce.admin_selectors import editable_organizations
 from commerce.models import PromoCode, PromoKind
 from event_pages.models import TicketTier
+from event_pages.permissions import events_of
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,40}$")
 
@@ -36,12 +37,13 @@ class PromoCodeForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        organizations = editable_organizations(self.for_user)
-        self.fields["organization"].queryset = organizations
-        subtree = Q(pk__in=[])
-        for organization in organizations:
-            subtree |= Q(page__path__startswith=organization.path)
-        self.fields["tiers"].queryset = TicketTier.objects.filter(subtree).select_related("page")
+        policy = policy_registry.get_by_type(PromoCode)
+        organizations = policy.organizations_for_actions(self.for_user, ["add", "change"])
+        self.fields["organization"].queryset = organizations.filter(locale=Locale.get_default())
+        keys = organizations.values("translation_key")
+        self.fields["tiers"].queryset = TicketTier.objects.filter(
+            page__in=events_of(keys)
+        ).select_related("page")
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

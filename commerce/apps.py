@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 
 
 class CommerceConfig(AppConfig):
     name = "commerce"
     verbose_name = "Sales"
+
+    def ready(self):
+        from commerce.event_deletion import refuse_deleting_sold_event
+        from event_pages.models import EventPage
+
+        pre_delete.connect(
+            refuse_deleting_sold_event, sender=EventPage, dispatch_uid="refuse_deleting_sold_event"
+        )

@@ -3,17 +3,25 @@
 import functools
 import logging
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from wagtail.admin import messages
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.admin.views.pages.utils import get_valid_next_url_from_request
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail_localize.views import update_translations
 
 from event_pages import services
+from event_pages.admin_viewsets import VISIBLE
 from event_pages.exceptions import PublishRefused
+from event_pages.permissions import ORGANIZATION_POLICIES
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +101,30 @@ class UpdateTranslationsView(update_translations.UpdateTranslationsView):
                 )
                 return redirect(self.request.get_full_path())
         return super().form_valid(form)
+
+
+def admin_view(view):
+    """An admin view routed outside Wagtail's admin URLs, guarded as Wagtail guards its own."""
+    return never_cache(require_admin_access(view))
+
+
+class SiteHistoryView(LogEntriesView):
+    """Wagtail's site history report, without the history of other organizations' objects.
+
+    Wagtail shows every log entry of a model to anyone with a permission on the
+    model; for organization-owned models only the entries of objects the
+    model's permission policy allows are kept (global permission: all of them).
+    """
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        user = self.request.user
+        for policy in ORGANIZATION_POLICIES:
+            if policy.allows_everywhere(user, VISIBLE):
+                continue
+            visible = policy.instances_user_has_any_permission_for(user, VISIBLE).values_list(
+                Cast("pk", output_field=CharField()), flat=True
+            )
+            content_type = ContentType.objects.get_for_model(policy.model)
+            queryset = queryset.exclude(Q(content_type=content_type) & ~Q(object_id__in=visible))
+        return queryset

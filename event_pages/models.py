@@ -66,8 +66,22 @@ class Category(TranslatableMixin, models.Model):
 
 
 class Venue(TranslatableMixin, ClusterableModel):
-    """A place where events happen."""
+    """A place where events happen, owned by one organization or shared by all.
 
+    An organization's members edit its venues; a shared venue (no organization)
+    is edited only by whoever holds the venue permissions for every organization
+    (the Platform admin). See event_pages.permissions.
+    """
+
+    organization = models.ForeignKey(
+        "event_pages.EventIndexPage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="venues",
+        verbose_name=_("organization"),
+        help_text=_("Leave empty for a venue shared by every organization."),
+    )
     name = models.CharField(_("name"), max_length=120)
     address = models.CharField(_("street address"), max_length=200)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
@@ -81,6 +95,7 @@ class Venue(TranslatableMixin, ClusterableModel):
     )
 
     panels = [
+        FieldPanel("organization"),
         FieldPanel("name"),
         MultiFieldPanel(
             [
@@ -93,6 +108,8 @@ class Venue(TranslatableMixin, ClusterableModel):
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("Map")),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("city")]
+    # A translation belongs to the same organization as its source.
+    override_translatable_fields = [SynchronizedField("organization", overridable=False)]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("venue")

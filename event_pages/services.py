@@ -6,17 +6,27 @@ from wagtail.models import Page
 
 from event_pages.exceptions import PublishRefused
 from event_pages.models import EventIndexPage, EventPage, TicketTier
+from event_pages.permissions import organization_keys_for
 
 
-def organizations_for(user):
-    """Organizations (index pages) where `user` may add events."""
-    candidates = EventIndexPage.objects.live().filter(locale__language_code="en")
-    return [org for org in candidates if org.permissions_for_user(user).can_add_subpage()]
+def is_member(user, organization: EventIndexPage) -> bool:
+    """Whether `user` belongs to the organization (any locale's copy of its index page)."""
+    return organization.translation_key in organization_keys_for(user)
 
 
 def create_draft_event(*, user, organization: EventIndexPage, data: dict) -> EventPage:
-    """Create an event as a DRAFT under the organization (spec 003 AC A3)."""
-    if not organization.permissions_for_user(user).can_add_subpage():
+    """Create an event as a DRAFT under the organization (spec 003 AC A3).
+
+    Refuses (PermissionDenied) a user who is not a member of the organization,
+    or a venue that belongs to another organization.
+    """
+    if (
+        not is_member(user, organization)
+        or not organization.permissions_for_user(user).can_add_subpage()
+    ):
+        raise PermissionDenied
+    venue = data.get("venue")
+    if venue is not None and not venue_usable_by(organization, venue):
         raise PermissionDenied
     event = EventPage(
         title=data["title"],
@@ -44,6 +54,13 @@ def create_draft_event(*, user, organization: EventIndexPage, data: dict) -> Eve
     organization.add_child(instance=event)
     event.save_revision(user=user, log_action=True)
     return event
+
+
+def venue_usable_by(organization: EventIndexPage, venue) -> bool:
+    """An organization's events take place at its own venues or at shared ones."""
+    return venue.organization_id is None or (
+        venue.organization.translation_key == organization.translation_key
+    )
 
 
 def publish_event(*, user, event: EventPage) -> EventPage:

@@ -1,26 +1,45 @@
-from django.shortcuts import redirect
+from django.shortcuts import get_list_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.panels import ObjectList
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_localize.models import Translation
 
 from accounts.roles import grant_organization
 from event_pages import admin_views, services
+from event_pages.admin_forms import VenueForm
+from event_pages.admin_viewsets import OrganizationScopedViewSetMixin, allowed
 from event_pages.models import PUBLISH_REFUSED, Category, EventIndexPage, EventPage, Venue
+from event_pages.permissions import VenuePermissionPolicy
+
+# Members add and edit their organization's venues and see the shared ones;
+# deleting a venue, and anything about a shared one, needs the venue permissions.
+register_permission_policy(
+    Venue, VenuePermissionPolicy(Venue, member_actions=("view", "add", "change"))
+)
 
 
-class VenueViewSet(SnippetViewSet):
+class VenueChooserViewSet(OrganizationScopedViewSetMixin, SnippetChooserViewSet):
+    pass
+
+
+class VenueViewSet(OrganizationScopedViewSetMixin, SnippetViewSet):
     model = Venue
     icon = "site"
     menu_label = _("Venues")
-    list_display = ["name", "city", "country"]
-    list_filter = ["city", "locale"]
+    list_display = ["name", "city", "country", "organization"]
+    list_filter = ["city", "locale", "organization"]
     search_fields = ["name", "city"]
+    chooser_viewset_class = VenueChooserViewSet
+    edit_handler = ObjectList(Venue.panels, base_form_class=VenueForm)
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -38,6 +57,23 @@ class EventSetupGroup(SnippetViewSetGroup):
 
 
 register_snippet(EventSetupGroup)
+
+
+class PolicyDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's snippet bulk delete, offering only objects the permission policy lets one see.
+
+    Wagtail's own lists every id in the URL, naming the ones the user may not
+    delete; for another organization's objects even their names are not shown.
+    """
+
+    def get_queryset(self, model, object_ids):
+        return get_list_or_404(allowed(self.request.user, model), pk__in=object_ids)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return allowed(self.request.user, self.model).values_list("pk", flat=True)
+
+
+hooks.register("register_bulk_action", PolicyDeleteBulkAction, order=100)
 
 
 @hooks.register("after_create_page")

@@ -6,6 +6,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from wagtail.models import Locale
 
 from bilten.api.schema import ErrorSerializer
 from event_pages import services
@@ -15,6 +16,7 @@ from event_pages.api.serializers import (
     EventSummarySerializer,
 )
 from event_pages.models import EventPage
+from event_pages.permissions import organizations_for
 from event_pages.selectors import upcoming_events
 
 
@@ -44,7 +46,12 @@ class OrganizerEventCreateView(APIView):
         serializer = EventCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        organizations = services.organizations_for(request.user)
+        organizations = list(
+            organizations_for(request.user)
+            .live()
+            .filter(locale=Locale.get_default())
+            .order_by("title")
+        )
         if "organization" in data:
             organization = next((o for o in organizations if o.pk == data["organization"]), None)
             if organization is None:
@@ -61,6 +68,11 @@ class OrganizerEventCreateView(APIView):
         else:
             raise serializers.ValidationError(
                 {"organization": ["You organize several organizations: say which one."]}
+            )
+        venue = data.get("venue")
+        if venue is not None and not services.venue_usable_by(organization, venue):
+            raise serializers.ValidationError(
+                {"venue": ["Choose one of this organization's venues or a shared one."]}
             )
         event = services.create_draft_event(user=request.user, organization=organization, data=data)
         body = EventDetailSerializer(event).data
@@ -85,7 +97,10 @@ class OrganizerEventPublishView(APIView):
 
     def post(self, request, pk):
         event = get_object_or_404(EventPage, pk=pk)
-        if not event.permissions_for_user(request.user).can_publish():
+        organization = event.get_parent().specific
+        if not services.is_member(request.user, organization) or not (
+            event.permissions_for_user(request.user).can_publish()
+        ):
             return Response({"error": "not_found", "detail": "No such event."}, status=404)
         # A refusal (PublishRefused) answers 400 cannot_publish (bilten.api.errors).
         event = services.publish_event(user=request.user, event=event)

@@ -63,9 +63,9 @@ def seed_demo_site(*, now: dt.datetime | None = None) -> Report:
         roles.ensure_role_groups(django_apps)
         roles.grant_marketing(django_apps, home_page=home)
         categories = build_categories(report)
-        venues = build_venues(report)
         pictures = DemoImages(report)
         organizations = build_organizations(home, pictures, report)
+        venues = build_venues(organizations, report)
         report.events = build_events(organizations, categories, venues, pictures, now, report)
         build_users(organizations, report)
     translate_demo_site(home, organizations, categories, report.events, report)
@@ -175,8 +175,20 @@ def build_categories(report: Report) -> dict[str, Category]:
     return categories
 
 
-def build_venues(report: Report) -> dict[str, Venue]:
+def venue_owners(organizations) -> dict[str, EventIndexPage | None]:
+    """A venue belongs to the one organization whose events use it; used by several: shared."""
+    users: dict[str, set[str]] = {}
+    for spec in data.EVENTS:
+        users.setdefault(spec.venue, set()).add(spec.organization)
+    return {
+        key: organizations[next(iter(slugs))] if len(slugs) == 1 else None
+        for key, slugs in users.items()
+    }
+
+
+def build_venues(organizations, report: Report) -> dict[str, Venue]:
     locale = Locale.get_default()
+    owners = venue_owners(organizations)
     venues = {}
     for key, spec in data.VENUES.items():
         venue, created = Venue.objects.get_or_create(
@@ -191,6 +203,10 @@ def build_venues(report: Report) -> dict[str, Venue]:
                 "longitude": spec.longitude,
             },
         )
+        owner = owners.get(key)
+        if venue.organization_id != (owner.pk if owner else None):
+            venue.organization = owner
+            venue.save(update_fields=["organization"])
         report.created["venues"] += created
         venues[key] = venue
     return venues
