@@ -1,9 +1,11 @@
-"""A mail server stand-in that refuses some recipients, as a real SMTP server can.
+"""A mail server stand-in that refuses some recipients, or is down, as a real SMTP server can.
 
 Messages it accepts land in django.core.mail.outbox like Django's locmem
-backend; for a refused recipient it raises SMTPRecipientsRefused (550), which
-is what Django's SMTP backend raises. Refused addresses come from the
-TEST_REFUSED_RECIPIENTS setting, so a test changes them with `settings`.
+backend. Settings, changed by a test with `settings`:
+- TEST_REFUSED_RECIPIENTS: refused for good (550), SMTPRecipientsRefused
+  as Django's SMTP backend raises it;
+- TEST_DEFERRED_RECIPIENTS: refused for now (451, "try again later");
+- TEST_MAIL_SERVER_DOWN: connecting fails (ConnectionRefusedError).
 """
 
 import smtplib
@@ -12,13 +14,29 @@ from django.conf import settings
 from django.core.mail.backends.locmem import EmailBackend
 
 
+def _listed(name):
+    return {email.lower() for email in getattr(settings, name, ())}
+
+
 class RefusingBackend(EmailBackend):
     def send_messages(self, messages):
-        refused_now = {email.lower() for email in getattr(settings, "TEST_REFUSED_RECIPIENTS", ())}
+        if getattr(settings, "TEST_MAIL_SERVER_DOWN", False):
+            raise ConnectionRefusedError(111, "Connection refused")
+        refused_now, deferred_now = (
+            _listed("TEST_REFUSED_RECIPIENTS"),
+            _listed("TEST_DEFERRED_RECIPIENTS"),
+        )
         for message in messages:
-            refused = [r for r in message.recipients() if r.lower() in refused_now]
+            refused = {
+                r: (550, b"5.1.1 Mailbox unavailable")
+                for r in message.recipients()
+                if r.lower() in refused_now
+            }
+            refused |= {
+                r: (451, b"4.3.0 Try again later")
+                for r in message.recipients()
+                if r.lower() in deferred_now
+            }
             if refused:
-                raise smtplib.SMTPRecipientsRefused(
-                    {r: (550, b"5.1.1 Mailbox unavailable") for r in refused}
-                )
+                raise smtplib.SMTPRecipientsRefused(refused)
         return super().send_messages(messages)
