@@ -1,7 +1,18 @@
-"""GET /healthz: 200 when the database answers, 503 when it does not."""
+"""GET /healthz: each component's state; 503 only when the database is down.
+
+The database is the source of truth: without it nothing can be sold, so the
+load balancer should take the process out (503). Redis (cache, sessions, task
+broker) is not: pages, the API, holds and checkout keep working from the
+database while it is down (bilten/redis_cache.py, bilten/sessions.py,
+bilten/queue.py, and the confirmation email sweep), so the answer stays 200
+with "status": "degraded" and the component named "unreachable" — taking
+every web process out because Redis restarted would turn a slower site into
+no site.
+"""
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -29,12 +40,41 @@ def _cache_ok() -> bool:
         return False
 
 
+def _queue_ok(database: bool) -> bool:
+    """The task broker: Redis when REDIS_URL is set, else the database (ORM broker)."""
+    if "redis" not in settings.Q_CLUSTER:
+        return database
+    try:
+        from django_q.brokers import get_broker
+
+        client = get_broker().connection
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except Exception as error:  # any failure to reach it is "unreachable"
+        logger.warning("health check: task broker unreachable: %s", error)
+        return False
+
+
+def _word(ok: bool) -> str:
+    return "ok" if ok else "unreachable"
+
+
 @never_cache
 def healthz(request):
-    database, cache_status = _database_ok(), _cache_ok()
+    database = _database_ok()
+    cache_status, queue = _cache_ok(), _queue_ok(database)
+    if not database:
+        status = "unavailable"
+    elif cache_status and queue:
+        status = "ok"
+    else:
+        status = "degraded"
     body = {
-        "status": "ok" if database else "unavailable",
-        "database": "ok" if database else "unreachable",
-        "cache": "ok" if cache_status else "unreachable",
+        "status": status,
+        "database": _word(database),
+        "cache": _word(cache_status),
+        "queue": _word(queue),
     }
-    return JsonResponse(body, status=200 if database else 503)
+    return JsonResponse(body, status=503 if not database else 200)

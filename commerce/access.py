@@ -66,3 +66,17 @@ def owned_ticket(request, code) -> Ticket:
     if ticket is None:
         raise Http404
     return ticket
+
+
+def claim_guest_purchases(*, session_key: str, user) -> int:
+    """Give a guest's holds and orders made in session `session_key` to `user`; returns how many.
+
+    Only what no account owns yet (buyer is null). Called when the guest signs
+    in: signing in gives them a new session key, which would otherwise leave
+    their hold and order behind in the old one.
+    """
+    if not session_key or user is None or not user.pk:
+        return 0
+    holds = Hold.objects.filter(session_key=session_key, buyer__isnull=True)
+    orders = Order.objects.filter(hold__session_key=session_key, buyer__isnull=True)
+    return orders.update(buyer=user) + holds.update(buyer=user)

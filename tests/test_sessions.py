@@ -71,3 +71,48 @@ def test_a_guest_keeps_their_hold_from_one_request_to_the_next(organization, set
         stranger.post(f"/api/v1/holds/{hold['id']}/checkout/", body, format="json").status_code
         == 404
     )
+
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "bilten.redis_cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:6390/0",  # a closed port
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+REDIS_BACK = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.mark.django_db
+def test_a_session_made_while_redis_is_down_lives_in_the_database_and_outlives_the_outage(
+    settings,
+):
+    from django.contrib.sessions.models import Session
+
+    settings.CACHES = REDIS_DOWN
+    session = SessionStore()
+    session.create()
+    session["cart"] = "two tickets"
+    session.save()
+    assert Session.objects.filter(session_key=session.session_key).exists()
+    assert SessionStore(session.session_key).load() == {"cart": "two tickets"}
+
+    settings.CACHES = REDIS_BACK
+    again = SessionStore(session.session_key)
+    assert again.load() == {"cart": "two tickets"}
+    again["cart"] = "three tickets"
+    again.save()
+    assert SessionStore(session.session_key).load() == {"cart": "three tickets"}
+
+
+@pytest.mark.django_db
+def test_a_session_from_before_the_outage_keeps_its_key_during_it(settings):
+    settings.CACHES = REDIS_BACK
+    session = SessionStore()
+    session.create()
+    key = session.session_key
+
+    settings.CACHES = REDIS_DOWN
+    during = SessionStore(key)
+    assert during.load() == {}
+    assert during.session_key == key  # a guest still owns the holds made with it

@@ -144,13 +144,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     # Sessions live in Redis (persist it in production): no database round
-    # trips per request, and guest buyers cost no session row.
+    # trips per request, and guest buyers cost no session row. While Redis is
+    # unreachable the cache answers misses and sessions fall back to the
+    # database (bilten/redis_cache.py, bilten/sessions.py): pages keep serving.
     SESSION_ENGINE = "bilten.sessions"
+    REDIS_TIMEOUT = float(env("REDIS_TIMEOUT", "0.5"))  # seconds, per connect and per call
     CACHES = {
         "default": {
-            "BACKEND": "bilten.redis_cache.ReusingRedisCache",
+            "BACKEND": "bilten.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "bilten",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -167,6 +171,8 @@ Q_CLUSTER = {
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
+    # An enqueue Redis cannot take is logged, not raised to the buyer (bilten/queue.py).
+    Q_CLUSTER["broker_class"] = "bilten.queue.ResilientRedisBroker"
 else:
     Q_CLUSTER["orm"] = "default"
 
