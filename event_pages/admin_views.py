@@ -4,7 +4,7 @@ import functools
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Q
+from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Cast
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,6 +16,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.admin.views.pages.utils import get_valid_next_url_from_request
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.log_actions import registry as log_action_registry
 from wagtail_localize.views import update_translations
 
 from event_pages import services
@@ -109,22 +110,42 @@ def admin_view(view):
 
 
 class SiteHistoryView(LogEntriesView):
-    """Wagtail's site history report, without the history of other organizations' objects.
+    """Wagtail's site history report, where an organization's objects follow their policy.
 
-    Wagtail shows every log entry of a model to anyone with a permission on the
-    model; for organization-owned models only the entries of objects the
-    model's permission policy allows are kept (global permission: all of them).
+    Wagtail shows a model's log entries to whoever holds a permission on the
+    model. For an organization-owned model the entries shown are those of the
+    objects its permission policy lets the user see: an organizer sees the
+    history of their own promo codes, and none of another organization's.
     """
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+    def get_filtered_queryset(self):
+        # As LogEntriesView.get_filtered_queryset, with visible_log_entries() in
+        # place of viewable_by_user().
+        self.log_models = list(log_action_registry.get_log_entry_models())
+        queryset = None
+        for index, log_model in enumerate(self.log_models):
+            entries = (
+                self.visible_log_entries(log_model)
+                .values("pk", "timestamp")
+                .annotate(log_model_index=Value(index, output_field=IntegerField()))
+            )
+            entries = self.filter_queryset(entries).order_by()
+            queryset = entries if queryset is None else queryset.union(entries, all=True)
+        return queryset.order_by("-timestamp")
+
+    def visible_log_entries(self, log_model):
         user = self.request.user
+        entries = log_model.objects.viewable_by_user(user)
+        if not any(field.name == "object_id" for field in log_model._meta.get_fields()):
+            return entries  # page log entries: Wagtail's page permissions decide
         for policy in ORGANIZATION_POLICIES:
             if policy.allows_everywhere(user, VISIBLE):
                 continue
+            content_type = ContentType.objects.get_for_model(policy.model)
             visible = policy.instances_user_has_any_permission_for(user, VISIBLE).values_list(
                 Cast("pk", output_field=CharField()), flat=True
             )
-            content_type = ContentType.objects.get_for_model(policy.model)
-            queryset = queryset.exclude(Q(content_type=content_type) & ~Q(object_id__in=visible))
-        return queryset
+            entries = entries.exclude(content_type=content_type) | log_model.objects.filter(
+                content_type=content_type, object_id__in=visible
+            )
+        return entries
