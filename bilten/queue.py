@@ -8,6 +8,8 @@ was not done (confirmation emails: `commerce.tasks.send_missing_confirmations`).
 Schedules live in the database, so they run again once Redis is back.
 """
 
+import logging
+
 import redis
 from django_q.brokers.redis_broker import Redis
 from django_q.conf import Conf
@@ -18,7 +20,9 @@ from bilten.redis_cache import UNREACHABLE, RateLimitedLog
 SOCKET_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 1.0
 
-log_enqueue_error = RateLimitedLog("task queue unreachable, task not queued (a sweep will do it)")
+log_enqueue_error = RateLimitedLog(
+    "task queue unreachable, task not queued (a sweep will do it)", log=logging.getLogger(__name__)
+)
 
 
 class ResilientRedisBroker(Redis):

@@ -25,11 +25,14 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import InvalidResponse, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError)  # BusyLoadingError is a ConnectionError
+# No Redis answering there (BusyLoadingError, still loading after a restart, is a
+# ConnectionError; InvalidResponse is something else listening on the port).
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, InvalidResponse)
 LOG_EVERY = 60.0  # seconds between two "Redis unreachable" log lines per process
 
 
@@ -55,8 +58,8 @@ class ReusingRedisCache(RedisCache):
 class RateLimitedLog:
     """Logs a recurring error once per `every` seconds, with how many were not logged."""
 
-    def __init__(self, message: str, every: float = LOG_EVERY):
-        self.message, self.every = message, every
+    def __init__(self, message: str, *, log: logging.Logger = logger, every: float = LOG_EVERY):
+        self.message, self.log, self.every = message, log, every
         self._lock = threading.Lock()
         self._last, self._skipped = float("-inf"), 0
 
@@ -67,7 +70,7 @@ class RateLimitedLog:
                 self._skipped += 1
                 return
             skipped, self._last, self._skipped = self._skipped, now, 0
-        logger.warning("%s (%s; %d more since the last report)", self.message, error, skipped)
+        self.log.warning("%s (%s; %d more since the last report)", self.message, error, skipped)
 
 
 log_cache_error = RateLimitedLog("cache unreachable, serving without it")
@@ -92,6 +95,9 @@ class ResilientRedisCache(ReusingRedisCache):
             return call(*args)
         except UNREACHABLE as error:
             self._down_until = time.monotonic() + self.RETRY_AFTER
+            log_cache_error(error)
+            return fallback
+        except RedisError as error:  # Redis answered, but refused (out of memory, read-only)
             log_cache_error(error)
             return fallback
 
