@@ -44,5 +44,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "bilten.errors.bad_request"
 handler404 = "bilten.errors.page_not_found"
 handler500 = "bilten.errors.server_error"

@@ -36,7 +36,8 @@ class TicketSelectionForm(forms.Form):
 
 class CheckoutForm(forms.Form):
     buyer_name = forms.CharField(label=_("Your name"), max_length=150)
-    buyer_email = forms.EmailField(label=_("Email for your tickets"))
+    # 254: the longest address email allows, and the database column's length.
+    buyer_email = forms.EmailField(label=_("Email for your tickets"), max_length=254)
 
     def __init__(self, *args, ticket_count: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +50,7 @@ class CheckoutForm(forms.Form):
             self.fields[f"attendee_email_{index}"] = forms.EmailField(
                 label=_("Ticket %(n)d: attendee email, to send them their ticket (optional)")
                 % {"n": index + 1},
+                max_length=254,
                 required=False,
             )
 

@@ -12,6 +12,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -32,6 +33,9 @@ from event_pages.exceptions import PublishRefused
 from event_pages.forms import EventPageForm
 
 logger = logging.getLogger(__name__)
+
+# The largest count a capacity or allocation may be: the database's integer column.
+MAX_COUNT = 2**31 - 1
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 EVENTS_PER_PAGE = 12
@@ -244,6 +248,7 @@ class EventPage(Page):
         _("total capacity (X)"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(MAX_COUNT)],
         help_text=_("The most tickets that can be sold across all tiers. Required to publish."),
     )
     featured = models.BooleanField(_("feature on the home page"), default=False)
@@ -412,6 +417,7 @@ class TicketTier(TranslatableMixin, Orderable):
         _("allocation"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(MAX_COUNT)],
         help_text=_("Optional cap for this tier (0..X). Blank: limited only by the event."),
     )
     enabled = models.BooleanField(_("on sale"), default=True)

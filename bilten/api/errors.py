@@ -3,10 +3,12 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from bilten.api.parsers import PayloadTooLarge, payload_too_large
 from commerce.exceptions import CommerceError, InsufficientInventory, error_messages
 from core.database import RETRY_AFTER_SECONDS, is_database_busy
 from event_pages.exceptions import PublishRefused
@@ -23,6 +25,7 @@ CODES = {
     exceptions.MethodNotAllowed: "method_not_allowed",
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "rate_limited",
+    PayloadTooLarge: "payload_too_large",
 }
 
 
@@ -38,6 +41,8 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # a form or multipart body over the limit
+        exc = payload_too_large()
     if isinstance(exc, exceptions.APIException):
         code = next((c for cls, c in CODES.items() if isinstance(exc, cls)), None)
         code = code or getattr(exc, "default_code", "error")

@@ -326,6 +326,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bilten.api.errors.api_exception_handler",
+    # Bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE) and JSON nesting: bad input is a 4xx.
+    "DEFAULT_PARSER_CLASSES": [
+        "bilten.api.parsers.JSONParser",
+        "bilten.api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

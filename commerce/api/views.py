@@ -45,13 +45,14 @@ class HoldRequestSerializer(serializers.Serializer):
 
 
 class CheckoutRequestSerializer(serializers.Serializer):
-    buyer_email = serializers.EmailField(required=False)
+    # 254: the longest address email allows, and the database column's length.
+    buyer_email = serializers.EmailField(max_length=254, required=False)
     buyer_name = serializers.CharField(max_length=150, required=False)
     attendee_names = serializers.ListField(
         child=serializers.CharField(max_length=150, allow_blank=True), required=False
     )
     attendee_emails = serializers.ListField(
-        child=serializers.EmailField(allow_blank=True), required=False
+        child=serializers.EmailField(max_length=254, allow_blank=True), required=False
     )
     promo_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
 

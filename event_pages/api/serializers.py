@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bilten.money import CURRENCY_CODES
-from event_pages.models import TIME_ZONES, EventPage, Venue
+from event_pages.models import MAX_COUNT, TIME_ZONES, EventPage, Venue
 
 
 class VenueSerializer(serializers.ModelSerializer):
@@ -99,7 +99,9 @@ class TierInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
     price_minor = serializers.IntegerField(min_value=0, max_value=100_000_000)
     currency = serializers.ChoiceField(choices=sorted(CURRENCY_CODES))
-    allocation = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    allocation = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, required=False, allow_null=True
+    )
     enabled = serializers.BooleanField(required=False, default=True)
 
 
@@ -114,7 +116,9 @@ class EventCreateSerializer(serializers.Serializer):
     venue = serializers.PrimaryKeyRelatedField(
         queryset=Venue.objects.all(), required=False, allow_null=True
     )
-    total_capacity = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    total_capacity = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, required=False, allow_null=True
+    )
     tiers = TierInputSerializer(many=True, required=False)
     organization = serializers.IntegerField(required=False)
 
