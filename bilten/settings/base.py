@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import dj_database_url
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "bilten"
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bilten.security_headers.ContentSecurityPolicyMiddleware",
+    "bilten.security_headers.PermissionsPolicyMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Must be last: turns lockouts into the friendly lockout page.
@@ -108,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "bilten.context_processors.site_context",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -314,6 +318,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "xlsx"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # (nor this one; the admin's policy would refuse it)
 
 # --- REST API ------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -386,9 +391,81 @@ LOGGING = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail's preview panel allows its own frame (xframe_options_sameorigin_override).
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp; bilten/security_headers.py). Public pages:
+# scripts and styles from this site only, inline <script> only with the request's
+# nonce ({{ request.csp_nonce }}), no inline style="" at all; Stripe and the video
+# hosts are the only third parties. CSP_REPORT_ONLY=1 sends it as a report-only
+# policy while trying a change; CSP_REPORT_URI collects violation reports.
+_MEDIA_HOSTS = [
+    f"https://{host}"
+    for host in (env("AWS_S3_CUSTOM_DOMAIN"), urlparse(env("AWS_S3_ENDPOINT_URL")).netloc)
+    if host
+]
+_CSP_REPORT_URI = [env("CSP_REPORT_URI")] if env("CSP_REPORT_URI") else None
+_STRIPE_JS = "https://js.stripe.com"
+_PUBLIC_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE, _STRIPE_JS],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:", *_MEDIA_HOSTS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", "https://api.stripe.com"],
+        "frame-src": [
+            _STRIPE_JS,
+            "https://hooks.stripe.com",
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+            *[h for h in env("CSP_FRAME_SRC").split(",") if h],
+        ],
+        "media-src": ["'self'", *_MEDIA_HOSTS],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": _CSP_REPORT_URI,
+    }
+}
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _PUBLIC_CSP
+else:
+    CONTENT_SECURITY_POLICY = _PUBLIC_CSP
+# The Wagtail admin runs inline scripts and styles of its own: same origin only, inline
+# allowed, framed only by itself (the preview panel).
+ADMIN_PATH_PREFIXES = ["/admin/"]
+ADMIN_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *_MEDIA_HOSTS],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'", *_PUBLIC_CSP["DIRECTIVES"]["frame-src"]],
+    "media-src": ["'self'", "blob:", *_MEDIA_HOSTS],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "report-uri": _CSP_REPORT_URI,
+}
+# Permissions-Policy: browser features no page here needs are off; payment only for
+# this site and Stripe's frames (wallets in the Payment Element).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "usb": [],
+    "payment": ["self", f'"{_STRIPE_JS}"'],
+}
 
 # --- Sales -------------------------------------------------------------------------
 HOLD_MINUTES = int(env("HOLD_MINUTES", "15"))
