@@ -50,3 +50,10 @@ def client_address(request) -> str:
                 break  # garbage: stay with the last proxy that vouched for the request
             address = hop_address
     return str(address)
+
+
+def client_ip_for_axes(request) -> str | None:
+    """The same address for django-axes, or None when the request has none it can
+    store (a test client's forced login, a unix socket): axes keeps it as an IP field."""
+    address = client_address(request)
+    return address if _parse(address) is not None else None

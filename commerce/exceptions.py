@@ -37,7 +37,6 @@ error_messages = {
     "invalid_attendee_email": _(
         "Enter a valid email address for each attendee, or leave it empty."
     ),
-    "invalid_transition": _("This order cannot change to that state."),
 }
 
 

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -92,7 +93,7 @@ class Hold(models.Model):
     session_key = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=12, choices=HoldStatus.choices, default=HoldStatus.ACTIVE)
     expires_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     currency = models.CharField(max_length=3)
     subtotal_minor = models.PositiveIntegerField(default=0)
     discount_minor = models.PositiveIntegerField(default=0)
@@ -215,7 +216,6 @@ class PromoCode(models.Model):
 
 
 class OrderStatus(models.TextChoices):
-    PAID = "paid", _("Paid")
     COMPLETED = "completed", _("Completed")
 
 
@@ -240,7 +240,9 @@ class Order(models.Model):
     )
     buyer_email = models.EmailField()
     buyer_name = models.CharField(max_length=150)
-    status = models.CharField(max_length=12, choices=OrderStatus.choices, default=OrderStatus.PAID)
+    status = models.CharField(
+        max_length=12, choices=OrderStatus.choices, default=OrderStatus.COMPLETED
+    )
     total_quantity = models.PositiveIntegerField()
     subtotal_minor = models.PositiveIntegerField()
     discount_minor = models.PositiveIntegerField(default=0)

@@ -16,7 +16,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from commerce import admin_views
+from commerce import admin_views, audit  # noqa: F401  (audit registers the money log actions)
 from commerce.admin_forms import PromoCodeForm
 from commerce.admin_viewsets import FollowUpViewSet, OrderViewSet
 from commerce.event_deletion import EventHasSales, sold_events

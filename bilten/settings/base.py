@@ -140,8 +140,12 @@ if IS_POSTGRES:
         lock_ms=int(env("DB_LOCK_TIMEOUT_MS", "5000")),
     )
 if not IS_POSTGRES:
-    # SQLite: wait for the writer instead of failing at once (dev server + worker).
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite: wait for the writer instead of failing at once (dev server + worker), and
+    # take the write lock when a transaction begins (IMMEDIATE), so counting then
+    # writing (a buyer's open holds) cannot race: SQLite's one writer at a time.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, transaction_mode="IMMEDIATE"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, queue ---------------------------------------------------------
@@ -204,7 +208,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.axes_identity.username_from_credentials"
 # The same client address as every rate limit (X-Forwarded-For only from TRUSTED_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "bilten.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "bilten.client_address.client_ip_for_axes"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

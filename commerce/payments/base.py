@@ -8,6 +8,10 @@ class InvalidSignature(Exception):
     """A webhook whose signature is missing, wrong or too old."""
 
 
+class InvalidPayload(ValueError):
+    """A correctly signed webhook whose body is not the shape of a gateway event."""
+
+
 @dataclass(frozen=True)
 class GatewayPayment:
     reference: str

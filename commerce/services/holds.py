@@ -6,8 +6,10 @@ WHERE sold + held + n <= capacity`), which on PostgreSQL both row-locks and
 checks in one statement; the event row is taken first and the tier rows after
 it, in key order, so there is one serialization point and no deadlock.
 Everything else (validation, pricing, promo lookup) happens before the
-transaction, so the lock is held only for a handful of short statements.
-A CheckConstraint on each counter row makes overselling impossible even if
+transaction, and inside it the counters are updated last, so the hot row is
+locked only from its UPDATE to the commit. This Python code is the only
+implementation of the rules, on PostgreSQL and SQLite alike. A
+CheckConstraint on each counter row makes overselling impossible even if
 this code were wrong.
 
 Lock order everywhere: hold rows -> event inventory -> tier inventories (by
@@ -102,15 +104,14 @@ def take_promo_use(promo_id, *, sold: bool = False) -> bool:
 
 
 def _sell_held(hold: Hold, quantities: dict) -> None:
-    """Move a locked ACTIVE hold's tickets from held to sold, count its promo use,
-    mark it CONSUMED. (The common paid case on PostgreSQL does the same inside
-    `bilten_settle_payment`, commerce/services/payment_fast_path.py.)"""
-    keys = sorted(quantities)
+    """Mark a locked ACTIVE hold CONSUMED and move its tickets from held to sold (the
+    counters last, then its promo use, in the lock order above)."""
+    Hold.objects.filter(pk=hold.pk).update(status=HoldStatus.CONSUMED)
     total = sum(quantities.values())
     EventInventory.objects.filter(event_key=hold.event_key).update(
         held=F("held") - total, sold=F("sold") + total
     )
-    for key in keys:
+    for key in sorted(quantities):
         TierInventory.objects.filter(tier_key=key).update(
             held=F("held") - quantities[key], sold=F("sold") + quantities[key]
         )
@@ -118,7 +119,6 @@ def _sell_held(hold: Hold, quantities: dict) -> None:
         PromoCode.objects.filter(pk=hold.promo_code_id).update(
             held=F("held") - 1, used=F("used") + 1
         )
-    Hold.objects.filter(pk=hold.pk).update(status=HoldStatus.CONSUMED)
 
 
 def _release_held(event_key, quantities: dict) -> None:
@@ -161,15 +161,6 @@ def _validate_lines(event, lines: list[LineRequest], now, known_tiers=None) -> l
     return pairs
 
 
-def _check_buyer_limits(*, buyer, session_key: str, now) -> None:
-    if buyer is None and not session_key:
-        return
-    who = Q(buyer=buyer) if buyer is not None else Q(session_key=session_key)
-    active = Hold.objects.filter(who, status=HoldStatus.ACTIVE, expires_at__gt=now).count()
-    if active >= settings.MAX_ACTIVE_HOLDS_PER_BUYER:
-        raise HoldError("too_many_holds", limit=settings.MAX_ACTIVE_HOLDS_PER_BUYER)
-
-
 def _refusal(left, pairs) -> InsufficientInventory:
     return InsufficientInventory(detail={str(tier.pk): left.for_tier(tier) for tier, _qty in pairs})
 
@@ -208,8 +199,7 @@ def place_hold(
         )
         for tier, qty in sorted(pairs, key=lambda pair: str(pair[0].translation_key))
     ]
-    store = _store_in_one_round_trip if connection.vendor == "postgresql" else _store_with_orm
-    outcome = store(hold, hold_lines, now)
+    outcome = _store(hold, hold_lines, now)
     if outcome == "insufficient":
         # Expired holds may still be counted: sweep this event's (waiting for any
         # sweep already under way, so its freed tickets are seen), then try once
@@ -219,7 +209,7 @@ def place_hold(
         left = availability(event, now=now)
         if not all(left.for_tier(tier) >= quantity for tier, quantity in pairs):
             raise _refusal(left, pairs)
-        outcome = store(hold, hold_lines, now)
+        outcome = _store(hold, hold_lines, now)
     if outcome == "insufficient":
         raise _refusal(availability(event, now=now), pairs)
     if outcome == "too_many_holds":
@@ -228,73 +218,86 @@ def place_hold(
     return hold
 
 
-def _store_with_orm(hold: Hold, hold_lines: list[HoldLine], now) -> str:
-    """Any database: the buyer limit, the counters and the rows, one statement at a time."""
-    try:
-        _check_buyer_limits(buyer=hold.buyer, session_key=hold.session_key, now=now)
-    except HoldError:
-        return "too_many_holds"
+def _store(hold: Hold, hold_lines: list[HoldLine], now) -> str:
+    """The one implementation, on every database: "ok", "too_many_holds" or "insufficient".
+
+    In one transaction: the buyer's turn (lock_buyer), their open-holds count,
+    the hold and its lines, and last the inventory counters, so the hot event
+    row stays locked only from its UPDATE to the commit. Not enough tickets
+    rolls the whole transaction back. Outside a caller's transaction it commits
+    asynchronously on PostgreSQL (see commit_asynchronously).
+    """
     quantities = {line.tier_key: line.quantity for line in hold_lines}
+    outermost = not connection.in_atomic_block
     try:
         with transaction.atomic():
-            if not take_inventory(hold.event_key, quantities):
-                raise _Retry
+            if outermost:
+                commit_asynchronously()
+            lock_buyer(buyer_id=hold.buyer_id, session_key=hold.session_key)
+            if _open_holds(hold, now) >= settings.MAX_ACTIVE_HOLDS_PER_BUYER:
+                raise _Refused("too_many_holds")
             hold.save(force_insert=True)
             HoldLine.objects.bulk_create(hold_lines)
-    except _Retry:
-        return "insufficient"
+            if not take_inventory(hold.event_key, quantities):
+                raise _Refused("insufficient")
+    except _Refused as refused:
+        return refused.outcome
     return "ok"
 
 
-PLACE_HOLD_SQL = (
-    "SELECT bilten_place_hold(%s::uuid, %s::uuid, %s::integer, %s::bigint, %s::text, "
-    "%s::timestamptz, %s::timestamptz, %s::text, %s::integer, %s::integer, "
-    "%s::uuid[], %s::integer[], %s::text[], %s::integer[], %s::integer[])"
-)
+def _open_holds(hold: Hold, now) -> int:
+    """The buyer's active holds (account, else guest session); 0 for an anonymous call."""
+    if hold.buyer_id is not None:
+        who = Q(buyer_id=hold.buyer_id)
+    elif hold.session_key:
+        who = Q(session_key=hold.session_key)
+    else:
+        return 0
+    return Hold.objects.filter(who, status=HoldStatus.ACTIVE, expires_at__gt=now).count()
 
 
-# A hold commits without waiting for its WAL flush (about 1.2 ms of fdatasync per
-# hold here): if PostgreSQL itself crashed in the next fraction of a second, the
-# newest holds would vanish together with the tickets they took (consistent,
-# never an oversell), and the buyer would hold again. Anything that later builds
-# on a hold (checkout, payment, order) commits synchronously, which flushes the
-# hold's WAL too: no order or payment can ever rest on a lost hold.
-ASYNC_COMMIT = "SET LOCAL synchronous_commit = off; "
+def lock_buyer(*, buyer_id, session_key: str) -> None:
+    """Take the buyer's turn: one buyer's simultaneous holds are placed one after another,
+    so counting their open holds and adding one cannot race. Different buyers never
+    wait for each other.
 
-
-def _store_in_one_round_trip(hold: Hold, hold_lines: list[HoldLine], now) -> str:
-    """PostgreSQL: the same steps in one function call (migration 0006), so the
-    event row is locked for the time of one statement, not of several round trips.
-    Outside a caller's transaction the statement is its own transaction, committed
-    asynchronously (ASYNC_COMMIT)."""
-    params = [
-        hold.pk,
-        hold.event_key,
-        hold.event_id,
-        hold.buyer_id,
-        hold.session_key,
-        now,
-        hold.expires_at,
-        hold.currency,
-        hold.subtotal_minor,
-        settings.MAX_ACTIVE_HOLDS_PER_BUYER,
-        [line.tier_key for line in hold_lines],
-        [line.tier_id for line in hold_lines],
-        [line.tier_name for line in hold_lines],
-        [line.quantity for line in hold_lines],
-        [line.unit_price_minor for line in hold_lines],
-    ]
+    PostgreSQL: a transaction-level advisory lock keyed on the account (else the
+    guest session). SQLite takes its write lock when the transaction begins
+    (`transaction_mode` IMMEDIATE), which serializes every writer anyway.
+    """
+    require_transaction()
+    if connection.vendor != "postgresql" or (buyer_id is None and not session_key):
+        return
+    key = (
+        f"bilten-hold-buyer:{buyer_id}"
+        if buyer_id is not None
+        else f"bilten-hold-session:{session_key}"
+    )
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            cursor.execute(PLACE_HOLD_SQL, params)
-        else:
-            cursor.execute(ASYNC_COMMIT + PLACE_HOLD_SQL, params)
-            cursor.nextset()  # past the SET's empty result
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
-class _Retry(Exception):
-    """Internal: not enough inventory in this attempt (rolls the transaction back)."""
+def commit_asynchronously() -> None:
+    """PostgreSQL: this transaction commits without waiting for its WAL flush.
+
+    About 1.2 ms of fdatasync less per hold. If PostgreSQL itself crashed in the
+    next fraction of a second, the newest holds would vanish together with the
+    tickets they took (consistent, never an oversell) and the buyer would hold
+    again. Anything that later builds on a hold (checkout, payment, order)
+    commits synchronously, which flushes the hold's WAL too: no order or
+    payment can ever rest on a lost hold.
+    """
+    require_transaction()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('synchronous_commit', 'off', true)")
+
+
+class _Refused(Exception):
+    """Internal: this attempt cannot hold (rolls its transaction back)."""
+
+    def __init__(self, outcome: str):
+        self.outcome = outcome
 
 
 # --- leaving a hold -----------------------------------------------------------------

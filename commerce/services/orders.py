@@ -9,12 +9,12 @@ import functools
 import logging
 import secrets
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commerce.audit import PAYMENT_REFUNDED
-from commerce.exceptions import CommerceError
 from commerce.models import (
     FollowUpStatus,
     HoldStatus,
@@ -28,14 +28,15 @@ from commerce.models import (
     WebhookEvent,
 )
 from commerce.payments import get_gateway
+from commerce.payments.base import InvalidPayload
 from commerce.services.holds import convert_hold_to_sale
 
 logger = logging.getLogger(__name__)
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 NUMBER_LENGTH = 10
+SETTLED = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)
 HANDLED_TYPES = {"payment_intent.succeeded", "payment_intent.payment_failed"}
-ALLOWED_TRANSITIONS = {OrderStatus.PAID: {OrderStatus.COMPLETED}}
 
 
 def new_order_number() -> str:
@@ -49,22 +50,14 @@ def new_ticket_code() -> str:
 def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
     """Verify, record once, and apply a gateway event. Returns what happened.
 
-    Raises InvalidSignature (nothing recorded). A replayed event id answers
+    Raises InvalidSignature or InvalidPayload (nothing recorded). A replayed event id answers
     "duplicate"; unknown types are recorded and ignored.
     """
-    from commerce.services.payment_fast_path import settle_success
-
     gateway = gateway or get_gateway()
     event = gateway.parse_webhook(payload=payload, signature=signature)
-    event_id, event_type = str(event.get("id", "")), str(event.get("type", ""))
+    event_id, event_type, reference = _event_fields(event)
     if not event_id:
         return "ignored"
-    reference = ((event.get("data") or {}).get("object") or {}).get("id", "")
-    fast = settle_success(
-        event_id=event_id, event_type=event_type, reference=reference, gateway=gateway
-    )
-    if fast is not None:
-        return fast
     # Recording and applying happen in one transaction: if applying fails, the
     # record is rolled back too and the gateway's retry is processed afresh.
     with transaction.atomic():
@@ -77,6 +70,20 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
             outcome = apply_gateway_state(reference=reference, gateway=gateway)
         WebhookEvent.objects.filter(pk=record_id).update(outcome=outcome)
     return outcome
+
+
+def _event_fields(event) -> tuple[str, str, str]:
+    """(id, type, the payment's reference) of a verified event, or InvalidPayload."""
+    if not isinstance(event, dict):
+        raise InvalidPayload("the event is not an object")
+    data = event.get("data", {})
+    payment = data.get("object", {}) if isinstance(data, dict) else None
+    if not isinstance(payment, dict):
+        raise InvalidPayload("data.object must be an object")
+    fields = (event.get("id", ""), event.get("type", ""), payment.get("id", ""))
+    if not all(isinstance(value, str) and len(value) <= 255 for value in fields):
+        raise InvalidPayload("id, type and data.object.id must be short strings")
+    return fields
 
 
 def _record_event_once(event_id: str, event_type: str) -> int | None:
@@ -93,7 +100,16 @@ def _record_event_once(event_id: str, event_type: str) -> int | None:
 
 
 def apply_gateway_state(*, reference: str, gateway) -> str:
-    """Bring our records in line with what the gateway says about `reference`."""
+    """Bring our records in line with what the gateway says about `reference`.
+
+    The gateway is asked first (for Stripe an HTTP call), before any row is locked.
+    """
+    if not reference:
+        return "unknown_payment"
+    try:
+        truth = gateway.retrieve(reference)
+    except ObjectDoesNotExist:
+        truth = None
     # Locks the payment and its hold rows together (FOR UPDATE over the join):
     # a concurrent event for the same payment waits here.
     payment = (
@@ -102,16 +118,16 @@ def apply_gateway_state(*, reference: str, gateway) -> str:
         .filter(reference=reference, gateway=gateway.name)
         .first()
     )
-    if payment is None:
+    if payment is None or truth is None:
         logger.warning("gateway event for unknown payment %s", reference)
         return "unknown_payment"
-    truth = gateway.retrieve(reference)
-    if truth.status == "succeeded":
+    if truth.status == "succeeded" and payment.status not in SETTLED:
         mismatch = amount_mismatch(payment=payment, truth=truth)
         if mismatch:
             logger.error("amount mismatch on %s: %s (%s)", reference, truth, mismatch)
             refund_unfulfillable(payment=payment, reason=mismatch)
             return "refunding"
+    if truth.status == "succeeded":
         order = confirm_payment(payment=payment, already_locked=True)
         return "order_created" if order else "refunding"
     if truth.status == "failed":
@@ -142,10 +158,6 @@ def amount_mismatch(*, payment: Payment, truth) -> str:
 def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order | None:
     """Create the order, its items and tickets for a succeeded payment — at most once.
 
-    The general path, on any database: on PostgreSQL the common case (a pending
-    payment whose hold is still ACTIVE) is settled before it gets here, in one
-    statement (commerce/services/payment_fast_path.py).
-
     When the hold had expired and its tickets went to someone else, the money
     is refunded automatically (refund_unfulfillable): no order, no oversell.
     `already_locked`: the caller holds the payment and hold rows FOR UPDATE.
@@ -157,23 +169,43 @@ def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order 
             if already_locked
             else Payment.objects.select_for_update().select_related("hold").get(pk=payment.pk)
         )
-        if locked.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
+        if locked.status in SETTLED:
             # Settled before, in the same transaction as its order or follow-up.
             return Order.objects.filter(payment=locked).first()
         Payment.objects.filter(pk=locked.pk).update(
             status=PaymentStatus.SUCCEEDED, failure_message="", updated_at=timezone.now()
         )
-        lines = list(locked.hold.lines.all())
-        sold = locked.hold.status != HoldStatus.CONSUMED and convert_hold_to_sale(
-            hold=locked.hold, lines=lines, already_locked=True
-        )
-        if not sold:
+        order = _order_with_tickets(locked, list(locked.hold.lines.all()))
+        if order is None:
             refund_unfulfillable(payment=locked, reason=LATE_PAYMENT)
             return None
-        order = _create_order(locked, lines)
-        transition(order=order, to=OrderStatus.COMPLETED)
         transaction.on_commit(lambda: queue_confirmation(order.pk))
     return order
+
+
+def _order_with_tickets(payment: Payment, lines) -> Order | None:
+    """The order with its items and tickets, then the hold's tickets sold — the
+    inventory counters last, so the hot rows stay locked only until the commit.
+
+    None when the tickets cannot be had (a released hold whose tickets went to
+    someone else); then nothing of the order is kept.
+    """
+    hold = payment.hold
+    if hold.status == HoldStatus.CONSUMED:
+        return None
+    try:
+        # An ACTIVE hold owns its tickets (selling cannot fail): no savepoint needed.
+        with transaction.atomic(savepoint=hold.status != HoldStatus.ACTIVE):
+            order = _create_order(payment, lines)
+            if not convert_hold_to_sale(hold=hold, lines=lines, already_locked=True):
+                raise _TicketsGone
+    except _TicketsGone:
+        return None
+    return order
+
+
+class _TicketsGone(Exception):
+    """Internal: a released hold's tickets could not be taken again (undoes the order)."""
 
 
 def _create_order(payment: Payment, lines) -> Order:
@@ -197,6 +229,8 @@ def _create_order(payment: Payment, lines) -> Order:
         promo_code_id=hold.promo_code_id,
         payment_provider=payment.gateway,
         payment_reference=payment.reference,
+        status=OrderStatus.COMPLETED,
+        completed_at=timezone.now(),
     )
     items = OrderItem.objects.bulk_create(
         OrderItem(
@@ -224,20 +258,6 @@ def _create_order(payment: Payment, lines) -> Order:
         for item in items
         for _ in range(item.quantity)
     )
-    order.tickets_issued = True
-    return order
-
-
-def transition(*, order: Order, to: str) -> Order:
-    """The order state machine: PAID -> COMPLETED, nothing else."""
-    if to not in ALLOWED_TRANSITIONS.get(order.status, set()):
-        raise CommerceError("invalid_transition")
-    issued = getattr(order, "tickets_issued", False) or order.tickets.exists()
-    if to == OrderStatus.COMPLETED and not issued:
-        raise CommerceError("invalid_transition")
-    order.status = to
-    order.completed_at = timezone.now() if to == OrderStatus.COMPLETED else order.completed_at
-    order.save(update_fields=["status", "completed_at", "updated_at"])
     return order
 
 
