@@ -15,9 +15,9 @@ from commerce.models import (
     PaymentFollowUp,
     PaymentStatus,
 )
+from commerce.payment_tasks import reconcile_payments as reconcile_task
 from commerce.services.holds import release_expired_holds
 from commerce.services.reconciliation import reconcile_payments
-from commerce.payment_tasks import reconcile_payments as reconcile_task
 from tests.commerce.payments import checkout, hold_for, mark_charge
 from tests.factories import make_event
 
@@ -87,7 +87,7 @@ def test_a_payment_never_made_for_a_hold_long_gone_is_cancelled_at_the_gateway(e
 
 
 def test_a_payment_still_in_progress_is_left_alone(event):
-    payment = checkout(hold_for(event, 1))
+    checkout(hold_for(event, 1))
     result = reconcile_payments(now=minutes_later(5))
     assert (result.settled, result.cancelled) == (0, 0)
     assert Payment.objects.get().status == PaymentStatus.PENDING
