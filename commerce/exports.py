@@ -1,35 +1,25 @@
-"""CSV / XLSX exports with django-import-export: orders, and a check-in list."""
+"""The check-in list as CSV / XLSX (django-import-export resource), safe to open in a spreadsheet.
+
+A buyer chooses their own name: a cell such as `=HYPERLINK("http://evil")` must reach
+the organizer's spreadsheet as text, never as a formula (CSV/formula injection).
+"""
+
+import csv
+import io
 
 from import_export import fields, resources
 
-from bilten.money import to_major
-from commerce.models import Order, Ticket
+from commerce.models import Ticket
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class OrderResource(resources.ModelResource):
-    items = fields.Field(column_name="items")
-    total = fields.Field(column_name="total")
-
-    class Meta:
-        model = Order
-        fields = [
-            "number",
-            "status",
-            "buyer_name",
-            "buyer_email",
-            "items",
-            "total_quantity",
-            "total",
-            "currency",
-            "created_at",
-        ]
-        export_order = fields
-
-    def dehydrate_items(self, order):
-        return ", ".join(f"{item.quantity} × {item.tier_name}" for item in order.items.all())
-
-    def dehydrate_total(self, order):
-        return str(to_major(order.total_minor))
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class CheckInResource(resources.ModelResource):
@@ -49,13 +39,43 @@ class CheckInResource(resources.ModelResource):
 
 
 FORMATS = {
-    "csv": ("text/csv", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
 def export(resource_class, queryset, file_format: str) -> tuple[bytes, str]:
-    content_type, extension = FORMATS[file_format]
-    data = resource_class().export(queryset)
-    payload = data.export(extension)
-    return (payload.encode() if isinstance(payload, str) else payload), content_type
+    """(file content, content type) of the resource's rows as CSV or XLSX."""
+    dataset = resource_class().export(queryset)
+    write = _xlsx if file_format == "xlsx" else _csv
+    return write(dataset.headers, list(dataset)), FORMATS[file_format]
+
+
+def _csv(headers, rows) -> bytes:
+    """UTF-8 with a byte order mark, so Excel reads umlauts; formula cells neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows([neutralise(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx(headers, rows) -> bytes:
+    """Every cell a value as typed: text starting with "=" is stored as text, not a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Check-in")
+    sheet.append(headers)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value)
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -245,6 +245,9 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# django-import-export's own formats drop a leading "=" on export (4.4: Format.export_data).
+# The check-in list goes through commerce.exports, which neutralises = + - @ itself.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 
 # --- Email -------------------------------------------------------------------
