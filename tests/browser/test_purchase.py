@@ -69,3 +69,49 @@ def test_full_purchase_with_a_declined_card_then_a_good_one(
     expect(page.get_by_text(order.number)).to_be_visible()
     page.screenshot(path="var/browser-artifacts/purchase-orders.png", full_page=True)
     assert console_errors == []
+
+
+def test_a_code_cleared_after_continuing_to_payment_charges_what_the_order_says(
+    page, live_server, concert, console_errors
+):
+    from commerce.models import DemoCharge, PromoCode, PromoKind
+
+    code = PromoCode.objects.create(
+        organization=concert.get_parent().specific,
+        code="ONCE50",
+        kind=PromoKind.PERCENT,
+        percent_off=50,
+        max_uses=1,
+    )
+    page.goto(concert.full_url.replace("http://localhost", live_server.url))
+    page.get_by_label("Number of General tickets").fill("2")
+    page.get_by_role("button", name="Get tickets").click()
+    page.get_by_label("Promo code").fill("once50")
+    page.get_by_role("button", name="Apply code").click()
+    expect(page.get_by_text("€29.00").first).to_be_visible()
+    page.get_by_label("Email for your tickets").fill("guest@example.com")
+    page.get_by_label("Your name").fill("Gus Guest")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_label("Card number")).to_be_visible()
+
+    page.go_back()  # back to the basket: the buyer changes their mind about the code
+    page.reload()
+    page.get_by_label("Promo code").fill("")
+    page.get_by_role("button", name="Apply code").click()
+    expect(page.get_by_text("Promo code removed.")).to_be_visible()
+    page.get_by_label("Email for your tickets").fill("guest@example.com")
+    page.get_by_label("Your name").fill("Gus Guest")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_text("€58.00").first).to_be_visible()
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_label("Expiry (MM/YY)").fill("12/30")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_role("button", name=re.compile("Pay")).click()
+
+    expect(page.get_by_role("heading", name="You're going!")).to_be_visible()
+    order = Order.objects.get()
+    assert order.total_minor == 5800 and order.promo_code is None
+    assert DemoCharge.objects.get(reference=order.payment_reference).amount_minor == 5800
+    code.refresh_from_db()
+    assert (code.used, code.held) == (0, 0)
+    assert console_errors == []
