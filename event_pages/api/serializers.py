@@ -61,7 +61,9 @@ class EventSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OrganizationRefSerializer(allow_null=True))
     def get_organization(self, event):
-        parent = event.get_parent()
+        # A list view passes every event's organization, looked up at once.
+        organizations = self.context.get("organizations") or {}
+        parent = organizations.get(event.pk) or event.get_parent()
         return {"id": parent.pk, "name": parent.title} if parent else None
 
     def get_url(self, event) -> str:

@@ -132,6 +132,17 @@ def json_ld(context, event, tier_rows=(), image_url=""):
     return mark_safe(script.replace('<script type="application/json"', opening, 1))
 
 
+@register.simple_tag(takes_context=True)
+def localized(context, instance):
+    """A snippet (category, venue) in the visitor's language, without a query per card."""
+    from event_pages.bulk_selectors import localized as localized_for_request
+
+    request = context.get("request")
+    if instance is None or request is None:
+        return instance.localized if instance is not None else None
+    return localized_for_request(instance, request)
+
+
 @register.filter
 def tzname(moment):
     return moment.tzname() if moment else ""

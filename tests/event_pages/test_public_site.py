@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def json_ld(html: str) -> dict:
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    match = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
     assert match, "no JSON-LD on the page"
     return json.loads(match.group(1))
 
