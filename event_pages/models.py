@@ -205,10 +205,6 @@ class EventIndexPage(Page):
     class Meta:
         verbose_name = _("organization")
 
-    @property
-    def organization_name(self) -> str:
-        return self.title
-
     def get_context(self, request, *args, **kwargs):
         from event_pages.selectors import upcoming_events
 
@@ -374,11 +370,6 @@ class EventPage(Page):
     def organization(self) -> "EventIndexPage | None":
         parent = self.get_parent()
         return parent.specific if parent else None
-
-    @property
-    def source_translation_key(self):
-        """The locale-independent identity that inventory is keyed to."""
-        return self.translation_key
 
     def get_context(self, request, *args, ticket_form=None, **kwargs):
         from commerce.forms import TicketSelectionForm
