@@ -147,8 +147,8 @@ def checkout(request, hold_id):
 @require_http_methods(["GET", "POST"])
 def pay(request, hold_id):
     """Step two: the card form (demo gateway) or Stripe's Payment Element."""
-    from commerce.payments.demo import confirm_demo_payment
     from commerce.services.checkout import checkout_details
+    from commerce.services.demo_payments import confirm_demo_payment
 
     hold = owned_hold(request, hold_id)
     payment = Payment.objects.filter(hold=hold).first()

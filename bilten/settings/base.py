@@ -285,6 +285,9 @@ ANYMAIL = {
     "SENDGRID_API_KEY": env("SENDGRID_API_KEY"),
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Bilten <tickets@bilten.example>")
+# A mail server that hangs fails the send after this many seconds (the sweep retries),
+# instead of holding a worker until django-q's task timeout.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Payments ----------------------------------------------------------------
@@ -481,7 +484,7 @@ MAX_ACTIVE_HOLDS_PER_BUYER = int(env("MAX_ACTIVE_HOLDS_PER_BUYER", "3"))
 # Tickets one client (account, else address) may hold of one event within HOLD_MINUTES.
 MAX_TICKETS_HELD_PER_ADDRESS = int(env("MAX_TICKETS_HELD_PER_ADDRESS", "20"))
 # A payment still pending this long after its last change is asked of the gateway
-# and settled (commerce.payment_tasks.reconcile_payments, every 2 minutes); one whose hold
+# and settled (commerce.tasks.reconcile_payments, every 2 minutes); one whose hold
 # expired PAYMENT_ABANDON_AFTER_MINUTES ago and was never paid is cancelled there.
 PAYMENT_RECONCILE_AFTER_MINUTES = int(env("PAYMENT_RECONCILE_AFTER_MINUTES", "3"))
 PAYMENT_ABANDON_AFTER_MINUTES = int(env("PAYMENT_ABANDON_AFTER_MINUTES", "60"))

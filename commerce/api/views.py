@@ -152,7 +152,7 @@ class DemoPaymentConfirmView(APIView):
 
     def post(self, request, pk):
         from commerce.models import Order
-        from commerce.payments.demo import confirm_demo_payment
+        from commerce.services.demo_payments import confirm_demo_payment
 
         if settings.PAYMENT_GATEWAY != "demo":
             raise Http404

@@ -10,7 +10,7 @@ def create_schedule(apps, schema_editor):
     Schedule = apps.get_model("django_q", "Schedule")
     Schedule.objects.get_or_create(
         name="reconcile payments",
-        defaults={"func": "commerce.payment_tasks.reconcile_payments", "schedule_type": "I",
+        defaults={"func": "commerce.tasks.reconcile_payments", "schedule_type": "I",
                   "minutes": 2, "repeats": -1},
     )
 

@@ -23,6 +23,14 @@ DROP FUNCTION IF EXISTS bilten_sell_hold(uuid, uuid, bigint, uuid[], integer[]);
 """
 
 
+def tasks_in_one_module(apps, schema_editor):
+    """The payment tasks live in commerce.tasks with the others (briefly commerce.payment_tasks)."""
+    Schedule = apps.get_model("django_q", "Schedule")
+    Schedule.objects.filter(func="commerce.payment_tasks.reconcile_payments").update(
+        func="commerce.tasks.reconcile_payments"
+    )
+
+
 def complete_paid_orders(apps, schema_editor):
     apps.get_model("commerce", "Order").objects.filter(status="paid").update(status="completed")
 
@@ -31,11 +39,13 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('commerce', '0013_email_sweep_schedule'),
+        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
     operations = [
         migrations.RunPython(on_postgresql(DROP_FUNCTIONS), migrations.RunPython.noop),
         migrations.RunPython(complete_paid_orders, migrations.RunPython.noop),
+        migrations.RunPython(tasks_in_one_module, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='hold',
             name='created_at',

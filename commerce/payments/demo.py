@@ -1,8 +1,10 @@
 """The embedded demo gateway: a test-card form, no real money.
 
 It reaches orders through the same path as Stripe: the card check produces a
-Stripe-shaped `payment_intent.*` event, signed like Stripe signs, and handed to
-the same webhook handler. Its truth (what `retrieve` answers) is the stored
+Stripe-shaped `payment_intent.*` event, signed like Stripe signs, which the
+caller (commerce.services.demo_payments) hands to the same webhook handler.
+Like every adapter, it talks to its "provider" and returns data; it never
+calls a service. Its truth (what `retrieve` answers) is the stored
 DemoCharge, never the event payload.
 """
 
@@ -14,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from commerce.exceptions import CommerceError, HoldError, PaymentError
+from commerce.exceptions import CommerceError, PaymentError
 from commerce.payments import signing
 from commerce.payments.base import GatewayPayment, PaymentGateway
 
@@ -97,40 +99,34 @@ class DemoGateway(PaymentGateway):
         return signing.verify(payload, signature, settings.DEMO_WEBHOOK_SECRET)
 
 
-def confirm_demo_payment(*, payment, card_number: str) -> str:
-    """Charge the demo card: 4242… succeeds, 4000 0000 0000 0002 is declined."""
+def charge_card(*, reference: str, card_number: str) -> tuple[bytes, str]:
+    """Charge the demo card for a payment, as Stripe would when the buyer confirms.
+
+    4242… succeeds, 4000 0000 0000 0002 is declined. Returns the signed
+    Stripe-shaped event that Stripe would then send to the webhook (payload,
+    signature); raises CommerceError("invalid_card") for a number that is not
+    a card, PaymentError("payment_cancelled") for a cancelled payment.
+    """
     from commerce.models import DemoCharge
-    from commerce.services.orders import handle_webhook
 
     number = "".join(card_number.split())
     if not (number.isdigit() and len(number) == 16 and _luhn_ok(number)):
         raise CommerceError("invalid_card")
-    if not payment.hold.is_active_at(timezone.now()) and payment.status != "succeeded":
-        raise HoldError("hold_not_active")
     succeeded = number != DECLINED
-    status = "succeeded" if succeeded else "failed"
     charged = DemoCharge.objects.filter(
-        reference=payment.reference, status__in=["pending", "failed"]
+        reference=reference, status__in=["pending", "failed"]
     ).update(
-        status=status,
+        status="succeeded" if succeeded else "failed",
         failure_message="" if succeeded else "Your card was declined.",
     )
-    if (
-        not charged
-        and DemoCharge.objects.filter(reference=payment.reference, status=CANCELED).exists()
-    ):
+    if not charged and DemoCharge.objects.filter(reference=reference, status=CANCELED).exists():
         raise PaymentError("payment_cancelled")
     event = {
         "id": f"evt_demo_{secrets.token_hex(12)}",
         "object": "event",
         "created": int(time.time()),
         "type": "payment_intent.succeeded" if succeeded else "payment_intent.payment_failed",
-        "data": {"object": {"id": payment.reference, "object": "payment_intent"}},
+        "data": {"object": {"id": reference, "object": "payment_intent"}},
     }
     payload = json.dumps(event).encode()
-    handle_webhook(
-        payload=payload,
-        signature=signing.sign(payload, settings.DEMO_WEBHOOK_SECRET),
-        gateway=DemoGateway(),
-    )
-    return "succeeded" if succeeded else "declined"
+    return payload, signing.sign(payload, settings.DEMO_WEBHOOK_SECRET)

@@ -270,14 +270,19 @@ def _broker():
 
 
 def queue_confirmation(order_id: int) -> None:
+    """Queue the confirmation email; a queue that cannot take it is logged, never the
+    buyer's problem: the sweep (commerce.tasks.send_missing_confirmations) sends it."""
     from django_q.tasks import async_task
 
-    async_task(
-        "commerce.tasks.send_order_confirmation",
-        order_id,
-        task_name=f"confirm-{order_id}",
-        broker=_broker(),
-    )
+    try:
+        async_task(
+            "commerce.tasks.send_order_confirmation",
+            order_id,
+            task_name=f"confirm-{order_id}",
+            broker=_broker(),
+        )
+    except Exception:
+        logger.warning("confirmation of order %s not queued; the sweep sends it", order_id)
 
 
 LATE_PAYMENT = "Paid after the reservation expired and the tickets were gone."
@@ -309,7 +314,7 @@ def queue_refund(follow_up_id: int) -> None:
 
     try:
         async_task(
-            "commerce.payment_tasks.refund_unfulfilled_payment",
+            "commerce.tasks.refund_unfulfilled_payment",
             follow_up_id,
             task_name=f"refund-{follow_up_id}",
             broker=_broker(),

@@ -13,7 +13,7 @@ from wagtail.log_actions import log
 
 from accounts import roles
 from commerce.models import PaymentFollowUp, PromoCode
-from commerce.payments.demo import confirm_demo_payment
+from commerce.services.demo_payments import confirm_demo_payment
 from event_pages.models import EventPage, Venue
 from tests.commerce.payments import checkout, hold_for
 from tests.factories import make_event, make_user

@@ -8,7 +8,7 @@ import pytest
 
 from accounts import roles
 from commerce.models import PromoCode
-from commerce.payments.demo import confirm_demo_payment
+from commerce.services.demo_payments import confirm_demo_payment
 from tests.commerce.payments import checkout, hold_for
 from tests.factories import make_event, make_user
 

@@ -17,7 +17,7 @@ from commerce.models import (
     PromoCode,
     PromoKind,
 )
-from commerce.payments.demo import confirm_demo_payment
+from commerce.services.demo_payments import confirm_demo_payment
 from commerce.services.holds import cancel_hold
 from commerce.services.promos import apply_promo_code
 from tests.commerce.payments import checkout, hold_for, mark_charge, signed_event

@@ -18,7 +18,7 @@ from commerce.models import (
     PaymentFollowUp,
     Ticket,
 )
-from commerce.payments.demo import confirm_demo_payment
+from commerce.services.demo_payments import confirm_demo_payment
 from commerce.services.holds import release_expired_holds
 from commerce.services.orders import refund_follow_up
 from commerce.tickets import InvalidTicket, ticket_payload, verify_ticket_payload

@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from commerce.models import DemoCharge, Hold, Order, Payment
-from commerce.payments.demo import confirm_demo_payment
+from commerce.services.demo_payments import confirm_demo_payment
 from commerce.services.holds import release_expired_holds
 from tests.commerce.payments import hold_for, mark_charge, post_webhook, signed_event
 from tests.factories import make_event, make_user

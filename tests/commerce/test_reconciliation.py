@@ -15,9 +15,9 @@ from commerce.models import (
     PaymentFollowUp,
     PaymentStatus,
 )
-from commerce.payment_tasks import reconcile_payments as reconcile_task
 from commerce.services.holds import release_expired_holds
 from commerce.services.reconciliation import reconcile_payments
+from commerce.tasks import reconcile_payments as reconcile_task
 from tests.commerce.payments import checkout, hold_for, mark_charge
 from tests.factories import make_event
 
@@ -102,4 +102,4 @@ def test_the_reconciliation_runs_every_two_minutes():
     from django_q.models import Schedule
 
     schedule = Schedule.objects.get(name="reconcile payments")
-    assert (schedule.func, schedule.minutes) == ("commerce.payment_tasks.reconcile_payments", 2)
+    assert (schedule.func, schedule.minutes) == ("commerce.tasks.reconcile_payments", 2)

@@ -8,8 +8,8 @@ import pytest
 
 from accounts import roles
 from commerce.exports import neutralise
-from commerce.payments.demo import confirm_demo_payment
 from commerce.services.checkout import start_checkout
+from commerce.services.demo_payments import confirm_demo_payment
 from tests.commerce.payments import hold_for
 from tests.factories import make_event, make_user
 
