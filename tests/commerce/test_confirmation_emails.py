@@ -57,9 +57,7 @@ def test_a_partial_failure_is_retried_and_the_retry_sends_only_what_is_missing(
     # says "try again later" (451), Mia after him still gets her ticket, and the
     # purchase itself goes through (a mail problem is never the buyer's).
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = confirm_demo_payment(
-            payment=group_payment(event), card_number="4242424242424242"
-        )
+        outcome = confirm_demo_payment(payment=group_payment(event), card_number="4242424242424242")
     assert outcome == "succeeded"
     order = Order.objects.get()
     assert recipients() == ["lead@example.com", "mia@example.com"]
