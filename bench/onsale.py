@@ -25,11 +25,14 @@ class Buyer:
     def __init__(self, host, port):
         self.conn = http.client.HTTPConnection(host, port, timeout=60)
         self.cookie = ""
+        self.token = ""
 
     def call(self, method, path, body=None):
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.cookie:
             headers["Cookie"] = self.cookie
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         payload = json.dumps(body).encode() if body is not None else None
         for attempt in range(2):
             try:
@@ -61,7 +64,13 @@ def main():
     parser.add_argument("--buyers", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--tokens",
+        help="JSON list of API access tokens (manage.py create_bench_buyers): buyers sign in "
+        "with them, taking the accounts in turn (an account comes back for a second try)",
+    )
     args = parser.parse_args()
+    tokens = json.load(open(args.tokens)) if args.tokens else []
     target = urlparse(args.url)
     host, port = target.hostname, target.port or 80
     rng = random.Random(args.seed)
@@ -100,6 +109,7 @@ def main():
             if index is None:
                 return
             buyer.cookie = ""
+            buyer.token = tokens[index % len(tokens)] if tokens else ""
             tier, quantity = plans[index]
             status, hold = timed(
                 "hold",
@@ -151,8 +161,9 @@ def main():
     oversold = max(0, sold[0] - available_before)
     leaked = taken - sold[0]
 
+    kind = f"signed in ({len(tokens)} accounts)" if tokens else "guests"
     print(
-        f"buyers {args.buyers}  concurrency {args.concurrency}  capacity {capacity}  "
+        f"buyers {args.buyers} {kind}  concurrency {args.concurrency}  capacity {capacity}  "
         f"elapsed {elapsed:.1f}s"
     )
     holds = len(latencies["hold"])

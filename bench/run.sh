@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The figures of docs/performance.md in one command (`make bench`): a scratch
 # PostgreSQL database, Redis, the server as bench/serve.sh runs it, then the
-# on-sale burst (bench/onsale.py, three runs on fresh 2,000-ticket events) and
-# the opening-second burst (bench/hold_burst.py).
+# on-sale burst (bench/onsale.py, three runs on fresh 2,000-ticket events with
+# guest buyers, three with buyers signed in with API tokens from a pool of 400
+# accounts) and the opening-second burst (bench/hold_burst.py).
 #
 #   bench/run.sh [MAIN_WORKERS] [HOLD_WORKERS]        (HOLD_WORKERS=0: one pool)
 set -euo pipefail
@@ -31,10 +32,17 @@ for _ in $(seq 60); do
   sleep 1
 done
 
+TOKENS="$(mktemp /tmp/bilten-bench-tokens.XXXXXX)"
+$PY manage.py create_bench_buyers --count 400 --out "$TOKENS" >/dev/null
 for run in 1 2 3; do
-  event=$($PY manage.py create_onsale_event --capacity 2000)
-  echo "--- on-sale run $run (event $event)"
-  $PY bench/onsale.py --url "http://127.0.0.1:$PORT" --event "$event" --buyers 1000 --concurrency 200
+  for kind in guests signed-in; do
+    event=$($PY manage.py create_onsale_event --capacity 2000)
+    echo "--- on-sale run $run, $kind (event $event)"
+    extra=()
+    [ "$kind" = signed-in ] && extra=(--tokens "$TOKENS")
+    $PY bench/onsale.py --url "http://127.0.0.1:$PORT" --event "$event" --buyers 1000 \
+      --concurrency 200 "${extra[@]}"
+  done
 done
 event=$($PY manage.py create_onsale_event --capacity 100000)
 echo "--- opening second (event $event)"
