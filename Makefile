@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run install install-dev test test-sqlite test-fast lint format bench clean
+.PHONY: run install install-dev test test-sqlite test-python-path test-fast lint format bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -33,6 +33,10 @@ test: install-dev
 ## make test-sqlite: the non-browser suite on the embedded default (SQLite, no Redis).
 test-sqlite: install-dev
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not browser" -q
+
+## make test-python-path: the non-browser suite with the PostgreSQL functions switched off.
+test-python-path: install-dev
+	COMMERCE_SQL_CORE=off $(PY) -m pytest -m "not browser" -q
 
 test-fast: install-dev
 	$(PY) -m pytest -m "not browser" -x -q

@@ -222,6 +222,10 @@ class OrderStatus(models.TextChoices):
 class Order(models.Model):
     """A purchase, created only after a verified payment success (invariant 4)."""
 
+    # Not in Wagtail's reference index ("usage"): six statements on every sale for a
+    # list nobody reads (an event's orders are on its sales screen).
+    wagtail_reference_index_ignore = True
+
     number = models.CharField(max_length=16, unique=True)
     hold = models.OneToOneField(Hold, on_delete=models.PROTECT, related_name="order")
     payment = models.OneToOneField(
@@ -391,6 +395,8 @@ class PaymentFollowUp(models.Model):
     emailed; only a refund the gateway keeps refusing stays open for support.
     Nothing is oversold, nothing lost.
     """
+
+    wagtail_reference_index_ignore = True
 
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="follow_up")
     reason = models.CharField(max_length=255)

@@ -17,6 +17,10 @@ requires_postgres = pytest.mark.skipif(
     not settings.IS_POSTGRES,
     reason="needs PostgreSQL (row locks, real parallel transactions): set DATABASE_URL",
 )
+requires_sql_core = pytest.mark.skipif(
+    not (settings.IS_POSTGRES and settings.COMMERCE_SQL_CORE),
+    reason="needs the PostgreSQL functions in use (DATABASE_URL set, COMMERCE_SQL_CORE on)",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -143,9 +143,7 @@ if not IS_POSTGRES:
     # SQLite: wait for the writer instead of failing at once (dev server + worker), and
     # take the write lock when a transaction begins (IMMEDIATE), so counting then
     # writing (a buyer's open holds) cannot race: SQLite's one writer at a time.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=20, transaction_mode="IMMEDIATE"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, queue ---------------------------------------------------------
@@ -486,5 +484,8 @@ MAX_TICKETS_HELD_PER_ADDRESS = int(env("MAX_TICKETS_HELD_PER_ADDRESS", "20"))
 # A payment still pending this long after its last change is asked of the gateway
 # and settled (commerce.tasks.reconcile_payments, every 2 minutes); one whose hold
 # expired PAYMENT_ABANDON_AFTER_MINUTES ago and was never paid is cancelled there.
+# PostgreSQL: the locked core of a hold and of a paid sale as one function call each
+# (commerce/services/sql_core.py); off runs the Python path there too (CI does both).
+COMMERCE_SQL_CORE = env_bool("COMMERCE_SQL_CORE", True)
 PAYMENT_RECONCILE_AFTER_MINUTES = int(env("PAYMENT_RECONCILE_AFTER_MINUTES", "3"))
 PAYMENT_ABANDON_AFTER_MINUTES = int(env("PAYMENT_ABANDON_AFTER_MINUTES", "60"))

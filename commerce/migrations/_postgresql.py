@@ -11,3 +11,10 @@ def on_postgresql(*statements):
                 schema_editor.execute(statement, params=None)
 
     return run
+
+
+def install_sql_core(apps, schema_editor):
+    """Create or replace the functions of commerce/sql/ from their files (PostgreSQL)."""
+    from commerce.services.sql_core import FUNCTIONS, definition
+
+    on_postgresql(*(definition(name) for name in FUNCTIONS))(apps, schema_editor)

@@ -7,9 +7,10 @@ checks in one statement; the event row is taken first and the tier rows after
 it, in key order, so there is one serialization point and no deadlock.
 Everything else (validation, pricing, promo lookup) happens before the
 transaction, and inside it the counters are updated last, so the hot row is
-locked only from its UPDATE to the commit. This Python code is the only
-implementation of the rules, on PostgreSQL and SQLite alike. A
-CheckConstraint on each counter row makes overselling impossible even if
+locked only from its UPDATE to the commit. On PostgreSQL that transaction body
+runs as one function call (commerce/services/sql_core.py, the one seam); the
+Python body below is the same steps, run on SQLite and, in CI, on PostgreSQL
+too. A CheckConstraint on each counter row makes overselling impossible even if
 this code were wrong.
 
 Lock order everywhere: hold rows -> event inventory -> tier inventories (by
@@ -38,6 +39,7 @@ from commerce.models import (
 )
 from commerce.payments import get_gateway
 from commerce.selectors import availability
+from commerce.services import sql_core
 
 
 @dataclass(frozen=True)
@@ -219,21 +221,32 @@ def place_hold(
 
 
 def _store(hold: Hold, hold_lines: list[HoldLine], now) -> str:
-    """The one implementation, on every database: "ok", "too_many_holds" or "insufficient".
+    """Store a hold: "ok", "too_many_holds" or "insufficient".
 
-    In one transaction: the buyer's turn (lock_buyer), their open-holds count,
+    On PostgreSQL the same steps run as one function call (sql_core). In one
+    transaction: the buyer's turn (lock_buyer), their open-holds count,
     the hold and its lines, and last the inventory counters, so the hot event
     row stays locked only from its UPDATE to the commit. Not enough tickets
     rolls the whole transaction back. Outside a caller's transaction it commits
-    asynchronously on PostgreSQL (see commit_asynchronously).
+    asynchronously on PostgreSQL (see lock_buyer).
     """
-    quantities = {line.tier_key: line.quantity for line in hold_lines}
     outermost = not connection.in_atomic_block
+    if sql_core.in_use():
+        return sql_core.place_hold(
+            hold,
+            hold_lines,
+            now,
+            max_open=settings.MAX_ACTIVE_HOLDS_PER_BUYER,
+            asynchronous=outermost,
+        )
+    quantities = {line.tier_key: line.quantity for line in hold_lines}
     try:
         with transaction.atomic():
-            if outermost:
-                commit_asynchronously()
-            lock_buyer(buyer_id=hold.buyer_id, session_key=hold.session_key)
+            lock_buyer(
+                buyer_id=hold.buyer_id,
+                session_key=hold.session_key,
+                commit_asynchronously=outermost,
+            )
             if _open_holds(hold, now) >= settings.MAX_ACTIVE_HOLDS_PER_BUYER:
                 raise _Refused("too_many_holds")
             hold.save(force_insert=True)
@@ -256,7 +269,7 @@ def _open_holds(hold: Hold, now) -> int:
     return Hold.objects.filter(who, status=HoldStatus.ACTIVE, expires_at__gt=now).count()
 
 
-def lock_buyer(*, buyer_id, session_key: str) -> None:
+def lock_buyer(*, buyer_id, session_key: str, commit_asynchronously: bool = False) -> None:
     """Take the buyer's turn: one buyer's simultaneous holds are placed one after another,
     so counting their open holds and adding one cannot race. Different buyers never
     wait for each other.
@@ -264,33 +277,33 @@ def lock_buyer(*, buyer_id, session_key: str) -> None:
     PostgreSQL: a transaction-level advisory lock keyed on the account (else the
     guest session). SQLite takes its write lock when the transaction begins
     (`transaction_mode` IMMEDIATE), which serializes every writer anyway.
+
+    `commit_asynchronously` (PostgreSQL, in the same round trip): this transaction
+    commits without waiting for its WAL flush, about 1.2 ms of fdatasync less per
+    hold. If PostgreSQL itself crashed in the next fraction of a second, the newest
+    holds would vanish together with the tickets they took (consistent, never an
+    oversell) and the buyer would hold again. Anything that later builds on a hold
+    (checkout, payment, order) commits synchronously, which flushes the hold's WAL
+    too: no order or payment can ever rest on a lost hold.
     """
     require_transaction()
-    if connection.vendor != "postgresql" or (buyer_id is None and not session_key):
+    if connection.vendor != "postgresql":
         return
-    key = (
-        f"bilten-hold-buyer:{buyer_id}"
-        if buyer_id is not None
-        else f"bilten-hold-session:{session_key}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
-
-
-def commit_asynchronously() -> None:
-    """PostgreSQL: this transaction commits without waiting for its WAL flush.
-
-    About 1.2 ms of fdatasync less per hold. If PostgreSQL itself crashed in the
-    next fraction of a second, the newest holds would vanish together with the
-    tickets they took (consistent, never an oversell) and the buyer would hold
-    again. Anything that later builds on a hold (checkout, payment, order)
-    commits synchronously, which flushes the hold's WAL too: no order or
-    payment can ever rest on a lost hold.
-    """
-    require_transaction()
-    if connection.vendor == "postgresql":
+    if buyer_id is not None:
+        key = f"bilten-hold-buyer:{buyer_id}"
+    elif session_key:
+        key = f"bilten-hold-session:{session_key}"
+    else:
+        key = ""
+    steps, params = [], []
+    if commit_asynchronously:
+        steps.append("set_config('synchronous_commit', 'off', true)")
+    if key:
+        steps.append("pg_advisory_xact_lock(hashtextextended(%s, 0))")
+        params.append(key)
+    if steps:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('synchronous_commit', 'off', true)")
+            cursor.execute(f"SELECT {', '.join(steps)}", params)
 
 
 class _Refused(Exception):

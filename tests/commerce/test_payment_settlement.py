@@ -21,6 +21,7 @@ from commerce.payments.demo import DemoGateway
 from commerce.services.holds import release_expired_holds
 from commerce.services.orders import handle_webhook
 from tests.commerce.payments import checkout, hold_for, mark_charge, signed_event
+from tests.conftest import requires_sql_core
 from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,10 @@ def writes_of(statements) -> list[str]:
     ]
 
 
-def test_a_success_for_an_active_hold_becomes_an_order_with_the_counters_written_last(event):
+def test_a_success_for_an_active_hold_becomes_an_order_with_the_counters_written_last(
+    event, settings
+):
+    settings.COMMERCE_SQL_CORE = False  # the Python path, statement by statement
     payment = checkout(hold_for(event, 2), names=["Ann", "Ben"])
     mark_charge(payment, "succeeded")
     outcome, statements = settle(payment, event_id="evt_fast_1")
@@ -64,13 +68,39 @@ def test_a_success_for_an_active_hold_becomes_an_order_with_the_counters_written
     assert (inventory.sold, inventory.held) == (2, 0)
 
 
-def test_a_hold_writes_its_rows_first_and_takes_the_counters_last(event):
+def test_a_hold_writes_its_rows_first_and_takes_the_counters_last(event, settings):
+    settings.COMMERCE_SQL_CORE = False
     with CaptureQueriesContext(connection) as queries:
         hold_for(event, 2)
     writes = writes_of([query["sql"] for query in queries.captured_queries])
     assert "commerce_hold" in writes[0] and "commerce_holdline" in writes[1]
     assert "commerce_eventinventory" in writes[2] and "commerce_tierinventory" in writes[3]
     assert len(writes) == 4
+
+
+@requires_sql_core
+def test_on_postgresql_the_common_success_is_one_statement(event):
+    payment = checkout(hold_for(event, 2), names=["Ann", "Ben"])
+    mark_charge(payment, "succeeded")
+    outcome, statements = settle(payment, event_id="evt_one")
+    assert outcome == "order_created"
+    writes = [sql for sql in statements if not sql.startswith(('SELECT "', "SAVEPOINT", "RELEASE"))]
+    assert len(writes) == 1 and "bilten_settle_payment" in writes[0]
+    order = Order.objects.get()
+    assert [t.attendee_name for t in order.tickets.order_by("pk")] == ["Ann", "Ben"]
+    assert all(len(t.code) == 22 for t in order.tickets.all())
+    assert order.status == "completed" and order.total_minor == 5000
+    inventory = EventInventory.objects.get()
+    assert (inventory.sold, inventory.held) == (2, 0)
+
+
+@requires_sql_core
+def test_on_postgresql_a_hold_is_one_statement(event):
+    with CaptureQueriesContext(connection) as queries:
+        hold_for(event, 2)
+    calls = [q["sql"] for q in queries.captured_queries if "bilten_place_hold" in q["sql"]]
+    assert len(calls) == 1
+    assert EventInventory.objects.get().held == 2
 
 
 def test_the_same_success_delivered_again_is_a_duplicate_and_changes_nothing(event):
