@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import EmailAuthenticationForm, ProfileForm, SignupForm
-from bilten.api.throttles import within_limit
-from bilten.client_address import client_address
+from core.client_address import client_address
+from core.throttles import within_limit
 
 
 def over_limit(request, scope: str) -> bool:

@@ -24,7 +24,7 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 # Bytecode for every module, so no worker compiles source on its first requests
 # (this machine sets PYTHONDONTWRITEBYTECODE; production images ship .pyc files).
-.venv/bin/python -m compileall -q -j 0 .venv/lib accounts bilten commerce event_pages >/dev/null || true
+.venv/bin/python -m compileall -q -j 0 .venv/lib accounts bilten commerce core event_pages >/dev/null || true
 
 .venv/bin/python manage.py collectstatic --noinput -v0
 

@@ -6,10 +6,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
-from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from bilten.health import healthz
-from event_pages.admin_views import SiteHistoryView, admin_view, show_publish_refusals
+from core.health import healthz
+from event_pages.admin_views import SiteHistoryView, admin_view
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -19,11 +18,7 @@ urlpatterns = [
         "admin/reports/site-history/results/",
         admin_view(SiteHistoryView.as_view(results_only=True)),
     ),
-    # Every admin view: a publishing refusal nobody asked about first is a message, not a 500.
-    path(
-        "admin/",
-        include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, show_publish_refusals)),
-    ),
+    path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -44,6 +39,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler400 = "bilten.errors.bad_request"
-handler404 = "bilten.errors.page_not_found"
-handler500 = "bilten.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

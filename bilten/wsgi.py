@@ -5,6 +5,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilten.settings.production")
 application = get_wsgi_application()
 
-from bilten.warmup import warm_up  # noqa: E402 - needs the app set up first
+from core.warmup import warm_up  # noqa: E402 - needs the app set up first
 
 warm_up()

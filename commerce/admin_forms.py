@@ -8,8 +8,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 from wagtail.permissions import policy_registry
 
-from bilten.money import MajorUnitsFormField
 from commerce.models import PromoCode, PromoKind
+from core.money import MajorUnitsFormField
 from event_pages.models import TicketTier
 from event_pages.permissions import events_of
 

@@ -22,8 +22,8 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.coreutils import multigetattr
 from wagtail.permissions import policy_registry
 
-from bilten.money import format_money, to_major
 from commerce.models import FollowUpStatus, Order, OrderStatus, PaymentFollowUp
+from core.money import format_money, to_major
 from event_pages.admin_viewsets import OrganizationScopedViewSetMixin, allowed
 from event_pages.models import EventPage
 

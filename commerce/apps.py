@@ -8,9 +8,25 @@ class CommerceConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self):
+        from wagtail.signals import page_published
+
+        from commerce import selectors
         from commerce.event_deletion import refuse_deleting_sold_event
+        from commerce.services import inventory
         from commerce.signals import claim_guest_purchases_on_login
+        from event_pages import sales
         from event_pages.models import EventPage
+
+        sales.connect(
+            availability=selectors.availability,
+            committed_counts=inventory.committed_counts,
+            tier_keys_with_sales=selectors.tier_keys_with_sales,
+        )
+        page_published.connect(
+            inventory.sync_inventory_on_publish,
+            sender=EventPage,
+            dispatch_uid="sync_inventory_on_publish",
+        )
 
         pre_delete.connect(
             refuse_deleting_sold_event, sender=EventPage, dispatch_uid="refuse_deleting_sold_event"

@@ -34,8 +34,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bilten.money import format_money
 from commerce.tickets import qr_png
+from core.money import format_money
 
 logger = logging.getLogger(__name__)
 

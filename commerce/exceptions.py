@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import UserFacingError
+
 error_messages = {
     "insufficient_inventory": _("Not enough tickets are left for your selection."),
     "tier_not_on_sale": _("This ticket tier is not on sale."),
@@ -17,14 +19,11 @@ error_messages = {
     ),
     "mixed_currencies": _("Tiers in one order must share a currency."),
     "hold_not_active": _("Your reservation has expired. Please choose your tickets again."),
-    "hold_not_found": _("This reservation does not exist."),
-    "busy": _("Tickets are in high demand right now. Please try again in a moment."),
     "promo_unknown": _("This promo code does not exist."),
     "promo_expired": _("This promo code is not valid at this time."),
     "promo_used_up": _("This promo code has been used up."),
     "promo_not_for_tier": _("This promo code is not valid for the tickets you chose."),
     "promo_buyer_limit": _("You have already used this promo code as often as allowed."),
-    "payment_declined": _("Your card was declined. Please try another card."),
     "payment_unavailable": _("Payment is unavailable right now. Please try again."),
     "payment_in_progress": _(
         "Your payment is already being processed, so your order can no longer change."
@@ -40,7 +39,7 @@ error_messages = {
 }
 
 
-class CommerceError(Exception):
+class CommerceError(UserFacingError):
     code = "commerce_error"
     status = 400
 
@@ -55,6 +54,9 @@ class CommerceError(Exception):
         text = str(error_messages.get(self.code, self.code))
         return text % self.params if self.params else text
 
+    def api_body(self) -> dict:
+        return {"error": self.code, "detail": self.message}
+
 
 class HoldError(CommerceError):
     code = "hold_error"
@@ -66,6 +68,9 @@ class InsufficientInventory(HoldError):
 
     code = "insufficient_inventory"
     status = 409
+
+    def api_body(self) -> dict:
+        return {**super().api_body(), "available": self.detail}
 
 
 class HoldLimitReached(HoldError):

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 
-from bilten.client_address import client_address
 from commerce.exceptions import HoldLimitReached
+from core.client_address import client_address
 
 
 def client_of(request) -> str:

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bilten.money import format_money
+from core.money import format_money
 
 
 def _language(payment) -> str:

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 def stripe_webhook(request):
     signature = request.headers.get("Stripe-Signature", "")
     # Read before the catch-all below: a body over the upload limit is the sender's
-    # error (RequestDataTooBig: a 413 from bilten.errors.bad_request), not ours to retry.
+    # error (RequestDataTooBig: a 413 from core.errors.bad_request), not ours to retry.
     payload = request.body
     try:
         outcome = handle_webhook(payload=payload, signature=signature, gateway=get_gateway())

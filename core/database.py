@@ -10,12 +10,14 @@ Retry-After, like pretix does.
 """
 
 from django.db import DatabaseError
+from django.utils.translation import gettext_lazy as _
 
 QUERY_CANCELED = "57014"  # statement_timeout
 LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout, NOWAIT
 DEADLOCK_DETECTED = "40P01"
 BUSY_SQLSTATES = {QUERY_CANCELED, LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED}
 RETRY_AFTER_SECONDS = 5
+BUSY_MESSAGE = _("We are very busy right now. Please try again in a few seconds.")
 
 
 def is_database_busy(error: BaseException) -> bool:

@@ -4,15 +4,14 @@ import logging
 
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from core.database import RETRY_AFTER_SECONDS, is_database_busy
+from core.database import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_database_busy
 
 logger = logging.getLogger(__name__)
 
 
 def busy_response(request):
-    message = _("We are very busy right now. Please try again in a few seconds.")
+    message = str(BUSY_MESSAGE)
     if request.path.startswith("/api/"):
         response = JsonResponse({"error": "busy", "detail": message}, status=503)
     else:

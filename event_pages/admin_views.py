@@ -1,27 +1,21 @@
 """Admin screens and view helpers that keep the publishing rules (AC A4) readable for editors."""
 
-import functools
 import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Cast
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from wagtail.admin import messages
 from wagtail.admin.auth import require_admin_access
-from wagtail.admin.modal_workflow import render_modal_workflow
-from wagtail.admin.views.pages.utils import get_valid_next_url_from_request
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.log_actions import registry as log_action_registry
 from wagtail_localize.views import update_translations
 
 from event_pages import services
 from event_pages.admin_viewsets import VISIBLE
-from event_pages.exceptions import PublishRefused
 from event_pages.permissions import ORGANIZATION_POLICIES
 
 logger = logging.getLogger(__name__)
@@ -41,44 +35,6 @@ def refusal_message(refusals, *, translations: bool = False) -> str:
             "fix the original and publish it, then sync its translations."
         )
     return message
-
-
-def show_publish_refusals(view):
-    """Wrap an admin view so a PublishRefused it lets through becomes a message, not a 500.
-
-    The admin's known ways to publish ask first and refuse with their own message
-    (page editor, bulk publish, wagtail-localize's editor and sync); this catches
-    the rest (a workflow approval of a draft changed since it was submitted, for
-    one) and sends the editor back where they came from with the reasons.
-    """
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PublishRefused as refusal:
-            logger.info("Publishing refused at %s: %s", request.path, refusal.reasons)
-            messages.error(
-                request, _("Nothing was published. %(reasons)s") % {"reasons": refusal.reasons}
-            )
-            back = _back_url(request)
-            if request.headers.get("x-requested-with") == "XMLHttpRequest":
-                # Wagtail's admin modals post this way and follow a JSON `redirect`.
-                return render_modal_workflow(
-                    request, "", None, {}, json_data={"step": "success", "redirect": back}
-                )
-            return redirect(back)
-
-    return wrapper
-
-
-def _back_url(request) -> str:
-    referer = request.headers.get("referer", "")
-    if url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return referer
-    return get_valid_next_url_from_request(request) or reverse("wagtailadmin_home")
 
 
 class UpdateTranslationsView(update_translations.UpdateTranslationsView):

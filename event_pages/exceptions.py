@@ -2,15 +2,17 @@
 
 from django.core.exceptions import ValidationError
 
+from core.exceptions import UserFacingError
 
-class PublishRefused(ValidationError):
+
+class PublishRefused(UserFacingError, ValidationError):
     """The event breaks a publishing rule (spec 003 AC A4); `problems` says which, by field.
 
     A ValidationError, so code that stops on validation errors stops on it too.
     Where it can reach a user it becomes a message naming the reasons: the
     admin's ways to publish ask first (event_pages.wagtail_hooks), anything else
-    in the admin is caught by admin_views.show_publish_refusals, the API answers
-    400 cannot_publish (bilten.api.errors).
+    is translated once by event_pages.middleware, the API answers 400
+    cannot_publish (core.api.errors).
     """
 
     code = "cannot_publish"
@@ -18,6 +20,9 @@ class PublishRefused(ValidationError):
     def __init__(self, problems: dict[str, str]):
         self.problems = problems
         super().__init__({field: [message] for field, message in problems.items()})
+
+    def api_body(self) -> dict:
+        return {"error": self.code, "detail": self.problems}
 
     @property
     def reasons(self) -> str:

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from event_pages import rules
+from event_pages import rules, sales
 
 PUBLISH_ACTIONS = ("action-publish", "action-submit")
 
@@ -58,18 +58,16 @@ class EventPageForm(WagtailAdminPageForm):
         return form.instance.translation_key if form.instance.pk else None
 
     def _committed_counts(self, tier_forms):
-        from commerce.services.inventory import committed_counts
-
         if not self.instance.pk:
             return 0, {}
         keys = [
             form.instance.translation_key for form in self._tier_formset.forms if form.instance.pk
         ]
-        return committed_counts(event_key=self.instance.translation_key, tier_keys=keys)
+        return sales.slot.connected().committed_counts(
+            event_key=self.instance.translation_key, tier_keys=keys
+        )
 
     def _refuse_deleting_sold_tiers(self, committed_tiers):
-        from commerce.selectors import tier_keys_with_sales
-
         formset = self._tier_formset
         deleted = [
             form.instance
@@ -78,7 +76,9 @@ class EventPageForm(WagtailAdminPageForm):
         ]
         if not deleted:
             return
-        sold_keys = tier_keys_with_sales([tier.translation_key for tier in deleted])
+        sold_keys = sales.slot.connected().tier_keys_with_sales(
+            [tier.translation_key for tier in deleted]
+        )
         for tier in deleted:
             if tier.translation_key in sold_keys:
                 self.add_error(

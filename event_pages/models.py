@@ -9,7 +9,6 @@ same event (see commerce.models).
 import logging
 import zoneinfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator
@@ -26,7 +25,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from bilten.money import CURRENCIES, MoneyMinorField, format_money
+from core.money import CURRENCIES, MoneyMinorField, format_money
 from event_pages import rules
 from event_pages.blocks import EventBodyBlock
 from event_pages.exceptions import PublishRefused
@@ -372,27 +371,11 @@ class EventPage(Page):
         return parent.specific if parent else None
 
     def get_context(self, request, *args, ticket_form=None, **kwargs):
-        from commerce.forms import TicketSelectionForm
-        from commerce.selectors import availability
-
+        """`ticket_form`: the ticket picker's bound form, when a hold was refused and the
+        page is shown again with its errors (the picker itself is commerce's
+        `{% ticket_picker %}` tag)."""
         context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
-        tiers = [t for t in self.tiers.all() if t.enabled]
-        current = availability(self, now=now)
-        context["tiers"] = tiers
-        context["tier_rows"] = [
-            {"tier": tier, "available": current.for_tier(tier), "on_sale": tier.on_sale_at(now)}
-            for tier in tiers
-        ]
-        context["sold_out"] = current.sold_out
-        form = ticket_form or TicketSelectionForm(
-            tiers=[row["tier"] for row in context["tier_rows"] if row["on_sale"]]
-        )
-        for row in context["tier_rows"]:
-            name = f"tier_{row['tier'].pk}"
-            row["field"] = form[name] if name in form.fields else None
-        context["ticket_form"] = form
-        context["hold_minutes"] = settings.HOLD_MINUTES  # "We hold your tickets for N minutes"
+        context["ticket_form"] = ticket_form
         return context
 
 

@@ -14,7 +14,7 @@ def test_health_answers_503_when_the_database_is_unreachable(client, monkeypatch
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("bilten.health.connection.cursor", unreachable)
+    monkeypatch.setattr("core.health.connection.cursor", unreachable)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

@@ -25,19 +25,19 @@ def redis_down(settings, monkeypatch):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "bilten.redis_cache.ResilientRedisCache",
+            "BACKEND": "core.redis_cache.ResilientRedisCache",
             "LOCATION": CLOSED_PORT,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    settings.SESSION_ENGINE = "bilten.sessions"
+    settings.SESSION_ENGINE = "core.sessions"
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "redis": CLOSED_PORT}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # django-q2 reads its configuration once at import: point its broker at the closed port.
     monkeypatch.setattr(Conf, "SYNC", False)
     monkeypatch.setattr(Conf, "ORM", None)
     monkeypatch.setattr(Conf, "REDIS", CLOSED_PORT)
-    monkeypatch.setattr(Conf, "BROKER_CLASS", "bilten.queue.ResilientRedisBroker")
+    monkeypatch.setattr(Conf, "BROKER_CLASS", "core.queue.ResilientRedisBroker")
     monkeypatch.setattr("commerce.services.orders._broker", lambda: None)
     return settings
 

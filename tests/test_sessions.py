@@ -1,10 +1,10 @@
-"""Sessions in the cache are created with one write (bilten/sessions.py)."""
+"""Sessions in the cache are created with one write (core/sessions.py)."""
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from bilten.sessions import SessionStore
+from core.sessions import SessionStore
 from tests.factories import make_event
 
 
@@ -57,7 +57,7 @@ def test_a_key_already_taken_is_never_handed_out_twice(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_guest_keeps_their_hold_from_one_request_to_the_next(organization, settings):
-    settings.SESSION_ENGINE = "bilten.sessions"
+    settings.SESSION_ENGINE = "core.sessions"
     event = make_event(organization, "Session Night", capacity=5, tiers=[("General", 2000, None)])
     guest, stranger = APIClient(), APIClient()
     tier = event.tiers.get()
@@ -75,7 +75,7 @@ def test_a_guest_keeps_their_hold_from_one_request_to_the_next(organization, set
 
 REDIS_DOWN = {
     "default": {
-        "BACKEND": "bilten.redis_cache.ResilientRedisCache",
+        "BACKEND": "core.redis_cache.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:6390/0",  # a closed port
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }

@@ -55,7 +55,7 @@ def test_production_services_are_switched_on_by_their_variables():
     )
     assert values == {
         "db": "django.db.backends.postgresql",
-        "cache": "bilten.redis_cache.ResilientRedisCache",
+        "cache": "core.redis_cache.ResilientRedisCache",
         "q": ["redis"],
         "gateway": "stripe",
         "storage": "storages.backends.s3.S3Storage",

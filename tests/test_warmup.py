@@ -1,11 +1,11 @@
-"""A worker is ready for an on-sale before its first request (bilten/warmup.py)."""
+"""A worker is ready for an on-sale before its first request (core/warmup.py)."""
 
 import gc
 import sys
 
 from django.urls import get_resolver
 
-from bilten.warmup import LAZY_MODULES, warm_up
+from core.warmup import LAZY_MODULES, warm_up
 
 
 def test_start_up_loads_the_views_and_keeps_the_app_out_of_the_collectors_way():

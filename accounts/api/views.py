@@ -16,7 +16,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from accounts.api.tokens import RotatingRefreshSerializer
 from accounts.models import User
 from accounts.templatetags.account_tags import whole_minutes
-from bilten.api.throttles import LoginLimit, RegisterLimit
+from core.throttles import LoginLimit, RegisterLimit
 
 
 class RegisterSerializer(serializers.Serializer):

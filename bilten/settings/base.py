@@ -86,9 +86,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "bilten.security_headers.ContentSecurityPolicyMiddleware",
-    "bilten.security_headers.PermissionsPolicyMiddleware",
+    "core.security_headers.ContentSecurityPolicyMiddleware",
+    "core.security_headers.PermissionsPolicyMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
+    # A publishing refusal is a message beside the page, never a 500 (the API has its own).
+    "event_pages.middleware.PublishRefusalMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Must be last: turns lockouts into the friendly lockout page.
     "axes.middleware.AxesMiddleware",
@@ -110,7 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "bilten.context_processors.site_context",
+                "core.context_processors.site_context",
                 "csp.context_processors.nonce",
             ],
         },
@@ -152,12 +154,12 @@ if REDIS_URL:
     # Sessions live in Redis (persist it in production): no database round
     # trips per request, and guest buyers cost no session row. While Redis is
     # unreachable the cache answers misses and sessions fall back to the
-    # database (bilten/redis_cache.py, bilten/sessions.py): pages keep serving.
-    SESSION_ENGINE = "bilten.sessions"
+    # database (core/redis_cache.py, core/sessions.py): pages keep serving.
+    SESSION_ENGINE = "core.sessions"
     REDIS_TIMEOUT = float(env("REDIS_TIMEOUT", "0.5"))  # seconds, per connect and per call
     CACHES = {
         "default": {
-            "BACKEND": "bilten.redis_cache.ResilientRedisCache",
+            "BACKEND": "core.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "bilten",
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
@@ -177,8 +179,8 @@ Q_CLUSTER = {
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
-    # An enqueue Redis cannot take is logged, not raised to the buyer (bilten/queue.py).
-    Q_CLUSTER["broker_class"] = "bilten.queue.ResilientRedisBroker"
+    # An enqueue Redis cannot take is logged, not raised to the buyer (core/queue.py).
+    Q_CLUSTER["broker_class"] = "core.queue.ResilientRedisBroker"
 else:
     Q_CLUSTER["orm"] = "default"
 
@@ -206,7 +208,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.axes_identity.username_from_credentials"
 # The same client address as every rate limit (X-Forwarded-For only from TRUSTED_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "bilten.client_address.client_ip_for_axes"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip_for_axes"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -338,11 +340,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "bilten.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     # Bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE) and JSON nesting: bad input is a 4xx.
     "DEFAULT_PARSER_CLASSES": [
-        "bilten.api.parsers.JSONParser",
-        "bilten.api.parsers.FormParser",
+        "core.api.parsers.JSONParser",
+        "core.api.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -352,7 +354,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     # Only REST API v1 is published, not the Wagtail admin's internal APIs.
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "PREPROCESSING_HOOKS": ["bilten.api.schema.public_api_only"],
+    "PREPROCESSING_HOOKS": ["core.api.schema.public_api_only"],
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
@@ -404,7 +406,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Content-Security-Policy (django-csp; bilten/security_headers.py). Public pages:
+# Content-Security-Policy (django-csp; core/security_headers.py). Public pages:
 # scripts and styles from this site only, inline <script> only with the request's
 # nonce ({{ request.csp_nonce }}), no inline style="" at all; Stripe and the video
 # hosts are the only third parties. CSP_REPORT_ONLY=1 sends it as a report-only

@@ -10,8 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from bilten.api.schema import ErrorSerializer
 from commerce.models import HoldStatus, OrderStatus
+from core.api.schema import ErrorSerializer
 
 # --- Holds -------------------------------------------------------------------
 

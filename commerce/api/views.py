@@ -12,7 +12,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bilten.api.throttles import HoldLimit
 from commerce.access import (
     made_by,
     owned_hold,
@@ -33,6 +32,7 @@ from commerce.hold_limits import hold_allowance
 from commerce.models import Hold, Payment
 from commerce.selectors import tiers_for_sale
 from commerce.services.holds import LineRequest, place_hold
+from core.throttles import HoldLimit
 
 
 class LineSerializer(serializers.Serializer):

@@ -43,3 +43,9 @@ def committed_counts(*, event_key, tier_keys) -> tuple[int, dict]:
         )
     )
     return (event_row.first() or 0), per_tier
+
+
+def sync_inventory_on_publish(sender, instance, **kwargs):
+    """Wagtail's page_published for an EventPage: a published event (in any locale)
+    updates the one shared inventory."""
+    sync_inventory(event=instance)

@@ -2,7 +2,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bilten.money import CURRENCY_CODES
+from core.money import CURRENCY_CODES
+from event_pages import sales
 from event_pages.models import MAX_COUNT, TIME_ZONES, EventPage, Venue
 
 
@@ -78,9 +79,7 @@ class EventDetailSerializer(EventSummarySerializer):
 
     @extend_schema_field(TierAvailabilitySerializer(many=True))
     def get_tiers(self, event):
-        from commerce.selectors import availability
-
-        current = availability(event)
+        current = sales.slot.connected().availability(event)
         return [
             {
                 "id": tier.pk,

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.models import Locale
 
-from bilten.api.schema import ErrorSerializer
+from core.api.schema import ErrorSerializer
 from event_pages import services
 from event_pages.api.serializers import (
     EventCreateSerializer,
@@ -112,6 +112,6 @@ class OrganizerEventPublishView(APIView):
             event.permissions_for_user(request.user).can_publish()
         ):
             return Response({"error": "not_found", "detail": "No such event."}, status=404)
-        # A refusal (PublishRefused) answers 400 cannot_publish (bilten.api.errors).
+        # A refusal (PublishRefused) answers 400 cannot_publish (core.api.errors).
         event = services.publish_event(user=request.user, event=event)
         return Response(EventDetailSerializer(event).data)

@@ -7,7 +7,7 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext_lazy
 
-from bilten.money import format_money, to_major
+from core.money import format_money, to_major
 
 register = template.Library()
 

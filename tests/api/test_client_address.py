@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from bilten.client_address import client_address
+from core.client_address import client_address
 from tests.factories import PASSWORD, make_user
 
 PROXY = "10.0.0.2"

@@ -3,8 +3,8 @@
 The database is the source of truth: without it nothing can be sold, so the
 load balancer should take the process out (503). Redis (cache, sessions, task
 broker) is not: pages, the API, holds and checkout keep working from the
-database while it is down (bilten/redis_cache.py, bilten/sessions.py,
-bilten/queue.py, and the confirmation email sweep), so the answer stays 200
+database while it is down (core/redis_cache.py, core/sessions.py,
+core/queue.py, and the confirmation email sweep), so the answer stays 200
 with "status": "degraded" and the component named "unreachable" — taking
 every web process out because Redis restarted would turn a slower site into
 no site.

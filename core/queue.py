@@ -14,7 +14,7 @@ import redis
 from django_q.brokers.redis_broker import Redis
 from django_q.conf import Conf
 
-from bilten.redis_cache import UNREACHABLE, RateLimitedLog
+from core.redis_cache import UNREACHABLE, RateLimitedLog
 
 # Long enough for the worker's 1 s BLPOP, short enough not to hold a request.
 SOCKET_TIMEOUT = 5.0

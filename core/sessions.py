@@ -8,7 +8,7 @@ middleware send the cookie). A guest's first hold paid all three. Here the key
 already refuses a collision, and the end-of-request save writes only if the
 data changed since.
 
-When the cache is unreachable (bilten.redis_cache.ResilientRedisCache answers
+When the cache is unreachable (core.redis_cache.ResilientRedisCache answers
 a miss and says `available` is False) the session lives in the database
 table of Django's db engine instead, and stays there for its life:
 

@@ -8,10 +8,9 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from bilten.api.parsers import PayloadTooLarge, payload_too_large
-from commerce.exceptions import CommerceError, InsufficientInventory, error_messages
-from core.database import RETRY_AFTER_SECONDS, is_database_busy
-from event_pages.exceptions import PublishRefused
+from core.api.parsers import PayloadTooLarge, payload_too_large
+from core.database import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_database_busy
+from core.exceptions import UserFacingError
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +29,8 @@ CODES = {
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, CommerceError):
-        body = {"error": exc.code, "detail": exc.message}
-        if isinstance(exc, InsufficientInventory):
-            body["available"] = exc.detail
-        return Response(body, status=exc.status)
-    if isinstance(exc, PublishRefused):
-        return Response({"error": exc.code, "detail": exc.problems}, status=400)
+    if isinstance(exc, UserFacingError):
+        return Response(exc.api_body(), status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -60,7 +54,7 @@ def api_exception_handler(exc, context):
         return response
     if is_database_busy(exc):
         logger.warning("database busy in %s: %s", context.get("view"), exc)
-        response = Response({"error": "busy", "detail": str(error_messages["busy"])}, status=503)
+        response = Response({"error": "busy", "detail": str(BUSY_MESSAGE)}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     logger.exception("unexpected API error in %s", context.get("view"))

@@ -15,7 +15,7 @@ def public_api_only(endpoints, **kwargs):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """Every 4xx answer of the API (bilten.api.errors)."""
+    """Every 4xx answer of the API (core.api.errors)."""
 
     error = serializers.CharField(help_text="Stable code, e.g. validation_error, not_found.")
     detail = serializers.JSONField(

@@ -2,7 +2,7 @@
 
 Rates come from settings.RATE_LIMITS; RATE_LIMITS=off switches them all off
 (load tests only). Both are read per request, so tests can change them. The
-client address is bilten.client_address's: X-Forwarded-For counts only when a
+client address is core.client_address's: X-Forwarded-For counts only when a
 trusted proxy wrote it. The API throttles are DRF's; web forms, which have no
 DRF view, count with `within_limit`.
 """
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
-from bilten.client_address import client_address
+from core.client_address import client_address
 
 PERIODS = {
     "s": 1,
