@@ -103,3 +103,21 @@ def test_the_reconciliation_runs_every_two_minutes():
 
     schedule = Schedule.objects.get(name="reconcile payments")
     assert (schedule.func, schedule.minutes) == ("commerce.tasks.reconcile_payments", 2)
+
+
+def test_the_refund_email_is_in_the_buyers_language(event, mailoutbox):
+    from commerce.services.holds import LineRequest, place_hold
+    from tests.commerce.payments import checkout as start
+    from tests.factories import make_user
+
+    buyer = make_user("greta@example.com", language="de")
+    hold = place_hold(
+        event=event, lines=[LineRequest(event.tiers.get().pk, 1)], buyer=buyer, session_key="g"
+    )
+    payment = start(hold)
+    Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.SUCCEEDED)
+    PaymentFollowUp.objects.create(payment=payment, reason="late")
+    reconcile_payments(now=minutes_later(5))
+    [notice] = mailoutbox
+    assert notice.subject.startswith("Ihre Zahlung wurde erstattet")
+    assert "vollständig erstattet" in notice.body
