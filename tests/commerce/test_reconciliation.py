@@ -120,4 +120,4 @@ def test_the_refund_email_is_in_the_buyers_language(event, mailoutbox):
     reconcile_payments(now=minutes_later(5))
     [notice] = mailoutbox
     assert notice.subject.startswith("Ihre Zahlung wurde erstattet")
-    assert "vollständig erstattet" in notice.body
+    assert "Ihre Zahlung für Night Concert" in notice.body and "vollständig" in notice.body
