@@ -22,6 +22,7 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.coreutils import multigetattr
 from wagtail.permissions import policy_registry
 
+from commerce.exports import neutralise
 from commerce.models import FollowUpStatus, Order, OrderStatus, PaymentFollowUp
 from core.money import format_money, to_major
 from event_pages.admin_viewsets import OrganizationScopedViewSetMixin, allowed
@@ -54,7 +55,22 @@ class OrderFilterSet(WagtailFilterSet):
         return queryset.filter(event_key=value.translation_key)
 
 
-class OrderIndexView(generic.IndexView):
+class SafeSpreadsheetMixin:
+    """Exports a spreadsheet opens safely: a cell starting with = + - @ is text, never a
+    formula (XLSX cells already are, by Wagtail), and the CSV starts with a UTF-8 byte
+    order mark so Excel shows umlauts."""
+
+    def write_csv_row(self, writer, row_dict):
+        return super().write_csv_row(
+            writer, {field: neutralise(value) for field, value in row_dict.items()}
+        )
+
+    def stream_csv(self, queryset):
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+
+class OrderIndexView(SafeSpreadsheetMixin, generic.IndexView):
     """The list of orders; `?export=csv|xlsx` downloads the filtered list."""
 
     def get_base_queryset(self):
@@ -138,7 +154,7 @@ class OrderViewSet(OrganizationScopedViewSetMixin, ModelViewSet):
     form_fields = []  # orders come from payments; the policy allows no add, edit or delete
 
 
-class FollowUpIndexView(generic.IndexView):
+class FollowUpIndexView(SafeSpreadsheetMixin, generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         if instance.status == FollowUpStatus.OPEN and self.permission_policy.user_has_permission(

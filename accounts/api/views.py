@@ -20,7 +20,7 @@ from core.throttles import LoginLimit, RegisterLimit
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, trim_whitespace=False)
     name = serializers.CharField(max_length=150)
 

@@ -56,3 +56,13 @@ def test_a_formula_name_comes_out_as_text_in_the_check_in_xlsx(organizer_client,
 def test_every_formula_start_is_neutralised(value):
     assert neutralise(value) == "'" + value
     assert neutralise("Ann") == "Ann" and neutralise(5) == 5
+
+
+def test_the_orders_export_neutralises_formulas_and_starts_with_a_bom(organizer_client, event):
+    response = organizer_client.get("/admin/sales/orders/", {"export": "csv"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert any("'" + EVIL in row for row in rows)
+    assert not any(EVIL in row for row in rows)
