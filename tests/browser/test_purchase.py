@@ -11,6 +11,13 @@ from tests.factories import make_event, make_organization, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def pay_by_card(page, number):
+    page.get_by_label("Card number").fill(number)
+    page.get_by_label("Expiry (MM/YY)").fill("12/30")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_role("button", name=re.compile("Pay")).click()
+
+
 @pytest.fixture
 def concert(home_page):
     organization = make_organization(home_page, "Aurora Live")
@@ -45,16 +52,10 @@ def test_full_purchase_with_a_declined_card_then_a_good_one(
     page.get_by_label("Ticket 1: attendee name (optional)").fill("Ada")
     page.get_by_role("button", name="Continue to payment").click()
 
-    page.get_by_label("Card number").fill("4000 0000 0000 0002")
-    page.get_by_label("Expiry (MM/YY)").fill("12/30")
-    page.get_by_label("CVC").fill("123")
-    page.get_by_role("button", name=re.compile("Pay")).click()
+    pay_by_card(page, "4000 0000 0000 0002")
     expect(page.get_by_text("Your card was declined")).to_be_visible()
 
-    page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.get_by_label("Expiry (MM/YY)").fill("12/30")
-    page.get_by_label("CVC").fill("123")
-    page.get_by_role("button", name=re.compile("Pay")).click()
+    pay_by_card(page, "4242 4242 4242 4242")
 
     expect(page.get_by_role("heading", name="You're going!")).to_be_visible()
     order = Order.objects.get()
@@ -103,10 +104,7 @@ def test_a_code_cleared_after_continuing_to_payment_charges_what_the_order_says(
     page.get_by_label("Your name").fill("Gus Guest")
     page.get_by_role("button", name="Continue to payment").click()
     expect(page.get_by_text("€58.00").first).to_be_visible()
-    page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.get_by_label("Expiry (MM/YY)").fill("12/30")
-    page.get_by_label("CVC").fill("123")
-    page.get_by_role("button", name=re.compile("Pay")).click()
+    pay_by_card(page, "4242 4242 4242 4242")
 
     expect(page.get_by_role("heading", name="You're going!")).to_be_visible()
     order = Order.objects.get()
