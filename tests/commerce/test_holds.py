@@ -214,3 +214,13 @@ def test_a_schedule_sweeps_expired_holds_every_minute():
         1,
     )
     assert expire_holds() == 0
+
+
+@pytest.mark.parametrize("sql_core", [True, False], ids=["database functions", "python path"])
+def test_a_hold_is_stamped_with_the_moment_it_was_placed_on_every_path(concert, settings, sql_core):
+    settings.COMMERCE_SQL_CORE = sql_core
+    placed_at = timezone.now() - dt.timedelta(seconds=30)
+    held = hold(concert, now=placed_at, session_key="stamp", General=1)
+    stored = Hold.objects.get(pk=held.pk)
+    assert stored.created_at == placed_at
+    assert stored.expires_at == placed_at + dt.timedelta(minutes=settings.HOLD_MINUTES)
