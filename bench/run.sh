@@ -21,7 +21,7 @@ psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$
 DJANGO_SETTINGS_MODULE=bilten.settings.dev $PY manage.py migrate --noinput -v0
 DJANGO_SETTINGS_MODULE=bilten.settings.dev $PY manage.py seed_demo >/dev/null
 
-export DJANGO_SETTINGS_MODULE=bilten.settings.production DJANGO_SECRET_KEY=bench-only-secret
+export DJANGO_SETTINGS_MODULE=bilten.settings.production DJANGO_SECRET_KEY=bench-only-secret-key-never-used-in-production
 export TICKET_SECRET_KEY=bench-ticket SECURE_SSL_REDIRECT=0 RATE_LIMITS=off LOG_LEVEL=WARNING
 
 bench/serve.sh "$PORT" "$MAIN_WORKERS" "$HOLD_WORKERS" &
