@@ -1,5 +1,5 @@
 from django.shortcuts import get_list_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
@@ -154,3 +154,43 @@ def register_publish_refused_action(actions):
             return _("Scheduled publishing cancelled: %(reasons)s") % {
                 "reasons": log_entry.data.get("reasons", "")
             }
+
+
+def _organizations_owning_venues(pages) -> list[EventIndexPage]:
+    return list(
+        EventIndexPage.objects.filter(pk__in=[page.pk for page in pages], venues__isnull=False)
+        .distinct()
+        .order_by("title")
+    )
+
+
+def _refuse_deleting_venue_owners(request, pages, next_url):
+    owners = _organizations_owning_venues(pages)
+    if not owners:
+        return None
+    messages.error(
+        request,
+        _(
+            "%(organizations)s still owns venues. Give them to another organization or "
+            "delete them under Snippets › Venues first."
+        )
+        % {"organizations": ", ".join(f"“{owner.title}”" for owner in owners)},
+    )
+    return redirect(next_url)
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_organizations_with_venues(request, page):
+    """An organization that owns venues is refused with a message, not a database error."""
+    return _refuse_deleting_venue_owners(
+        request, [page], reverse("wagtailadmin_explore", args=[page.get_parent().pk])
+    )
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_organizations_with_venues(
+    request, action_type, objects, action_class_instance
+):
+    if action_type != "delete" or not all(isinstance(obj, Page) for obj in objects):
+        return None
+    return _refuse_deleting_venue_owners(request, objects, action_class_instance.next_url)

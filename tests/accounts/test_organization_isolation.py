@@ -284,3 +284,20 @@ def test_a_grant_on_a_translated_organization_is_membership_of_the_organization(
     assert keys == {world["org"].translation_key}
     client.force_login(user)
     assert "NORTH50" in client.get("/admin/snippets/commerce/promocode/").content.decode()
+
+
+def test_an_organization_that_owns_venues_is_not_deleted_and_the_admin_says_why(client, home_page):
+    from event_pages.models import EventIndexPage, Venue
+    from tests.factories import make_organization
+
+    admin = make_user("root@example.com", is_superuser=True, is_staff=True)
+    organization = make_organization(home_page, "Gone Soon")
+    Venue.objects.create(
+        name="Hall", address="Hauptstr. 1", city="Berlin", country="DE", organization=organization
+    )
+    client.force_login(admin)
+    response = client.post(f"/admin/pages/{organization.pk}/delete/")
+    assert response.status_code == 302
+    assert EventIndexPage.objects.filter(pk=organization.pk).exists()
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("still owns venues" in m for m in messages)
