@@ -5,6 +5,8 @@ who sees which order is the Order permission policy (commerce.permissions),
 asked by every view through OrganizationScopedViewSetMixin.
 """
 
+import logging
+
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -27,6 +29,8 @@ from commerce.models import FollowUpStatus, Order, OrderStatus, PaymentFollowUp
 from core.money import format_money, to_major
 from event_pages.admin_viewsets import OrganizationScopedViewSetMixin, allowed
 from event_pages.models import EventPage
+
+logger = logging.getLogger(__name__)
 
 
 def events_with_visible_orders(request):
@@ -155,6 +159,9 @@ class OrderViewSet(OrganizationScopedViewSetMixin, ModelViewSet):
 
 
 class FollowUpIndexView(SafeSpreadsheetMixin, generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("payment")  # each row's __str__
+
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         if instance.status == FollowUpStatus.OPEN and self.permission_policy.user_has_permission(
@@ -202,8 +209,19 @@ class RefundFollowUpView(View):
     def post(self, request, pk):
         from commerce.services.orders import refund_follow_up
 
-        refund_follow_up(follow_up=self.follow_up, actor=request.user)
-        messages.success(request, _("The payment has been refunded."))
+        try:
+            settled = refund_follow_up(follow_up=self.follow_up, actor=request.user)
+        except Exception:  # the gateway refused or is unreachable: recorded on the follow-up
+            logger.exception("refund of follow-up %s failed", self.follow_up.pk)
+            messages.error(
+                request,
+                _("The payment provider did not take the refund. Nothing changed; try again."),
+            )
+            return redirect("bilten_follow_ups:index")
+        if settled.status == FollowUpStatus.REFUNDED:
+            messages.success(request, _("The payment has been refunded."))
+        else:
+            messages.warning(request, _("This follow-up is already settled."))
         return redirect("bilten_follow_ups:index")
 
 

@@ -59,8 +59,10 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
     event_id, event_type, reference = _event_fields(event)
     if not event_id:
         return "ignored"
+    truth = None
     if event_type == "payment_intent.succeeded" and sql_core.in_use():
-        settled = _settle_in_one_call(event_id, event_type, reference, gateway)
+        truth = _ask_gateway(gateway, reference)
+        settled = _settle_in_one_call(event_id, event_type, reference, gateway, truth)
         if settled is not None:
             return settled
     # Applying and recording happen in one transaction: if applying fails, nothing is
@@ -71,21 +73,25 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
         if event_type not in HANDLED_TYPES:
             outcome = "ignored"
         else:
-            outcome = apply_gateway_state(reference=reference, gateway=gateway)
+            outcome = apply_gateway_state(reference=reference, gateway=gateway, truth=truth)
         if not _record_event_once(event_id, event_type, outcome):
             transaction.set_rollback(True)  # a replay changes nothing
             return "duplicate"
     return outcome
 
 
-def _settle_in_one_call(event_id, event_type, reference, gateway) -> str | None:
+def _ask_gateway(gateway, reference):
+    """What the gateway says about `reference`, or None when it does not know it."""
+    try:
+        return gateway.retrieve(reference) if reference else None
+    except ObjectDoesNotExist:
+        return None
+
+
+def _settle_in_one_call(event_id, event_type, reference, gateway, truth) -> str | None:
     """PostgreSQL: the common success (pending payment, ACTIVE hold, amounts equal) as
     one function call (sql_core); None for anything else, with nothing written."""
-    try:
-        truth = gateway.retrieve(reference)
-    except Exception:  # unknown reference or gateway trouble: the Python path reports it
-        return None
-    if truth.status != "succeeded":
+    if truth is None or truth.status != "succeeded":
         return None
     settled = sql_core.settle_payment(
         event_id=event_id,
@@ -131,17 +137,13 @@ def _record_event_once(event_id: str, event_type: str, outcome: str) -> int | No
     return row[0] if row else None
 
 
-def apply_gateway_state(*, reference: str, gateway) -> str:
+def apply_gateway_state(*, reference: str, gateway, truth=None) -> str:
     """Bring our records in line with what the gateway says about `reference`.
 
-    The gateway is asked first (for Stripe an HTTP call), before any row is locked.
+    The gateway is asked first (for Stripe an HTTP call), before any row is locked,
+    unless the caller already asked it (`truth`).
     """
-    if not reference:
-        return "unknown_payment"
-    try:
-        truth = gateway.retrieve(reference)
-    except ObjectDoesNotExist:
-        truth = None
+    truth = truth or _ask_gateway(gateway, reference)
     # Locks the payment and its hold rows together (FOR UPDATE over the join):
     # a concurrent event for the same payment waits here.
     payment = (
@@ -367,6 +369,15 @@ def refund_follow_up(*, follow_up: PaymentFollowUp, actor=None) -> PaymentFollow
     task retries; support sees it as open). An audit entry names the actor
     (None: the system).
     """
+    try:
+        return _refund_once(follow_up, actor)
+    except Exception as error:
+        # Recorded after the rollback, so support sees why it is still open.
+        PaymentFollowUp.objects.filter(pk=follow_up.pk).update(last_error=repr(error)[:255])
+        raise
+
+
+def _refund_once(follow_up: PaymentFollowUp, actor) -> PaymentFollowUp:
     from wagtail.log_actions import log
 
     with transaction.atomic():
@@ -378,15 +389,13 @@ def refund_follow_up(*, follow_up: PaymentFollowUp, actor=None) -> PaymentFollow
         if locked.status != FollowUpStatus.OPEN:
             return locked
         payment = locked.payment
-        try:
-            get_gateway(payment.gateway).refund(
-                reference=payment.reference, amount_minor=payment.amount_minor
-            )
-        except Exception as error:
-            PaymentFollowUp.objects.filter(pk=locked.pk).update(last_error=repr(error)[:255])
-            raise
+        # What the buyer was charged, which a mismatch may have made differ from the
+        # payment's amount: all of it goes back.
+        gateway = get_gateway(payment.gateway)
+        charged = gateway.retrieve(payment.reference).amount_minor
+        gateway.refund(reference=payment.reference, amount_minor=charged)
         Payment.objects.filter(pk=payment.pk).update(
-            status=PaymentStatus.REFUNDED, updated_at=timezone.now()
+            status=PaymentStatus.REFUNDED, amount_minor=charged, updated_at=timezone.now()
         )
         locked.status, locked.settled_at, locked.last_error = (
             FollowUpStatus.REFUNDED,
@@ -401,7 +410,7 @@ def refund_follow_up(*, follow_up: PaymentFollowUp, actor=None) -> PaymentFollow
             data={
                 "payment": str(payment.pk),
                 "reference": payment.reference,
-                "amount_minor": payment.amount_minor,
+                "amount_minor": charged,
                 "currency": payment.currency,
                 "reason": locked.reason,
                 "status_before": FollowUpStatus.OPEN,

@@ -227,3 +227,28 @@ def test_support_refunds_a_follow_up_after_confirming(client, event):
     client.post(refund_url)
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.REFUNDED
+
+
+def test_a_refund_the_gateway_refuses_is_a_message_and_stays_open_with_the_reason(
+    client, event, monkeypatch
+):
+    from django.contrib.auth.models import Group
+
+    from commerce.models import FollowUpStatus, PaymentFollowUp
+    from commerce.payments.demo import DemoGateway
+
+    def refuse(self, *, reference, amount_minor):
+        raise ConnectionError("gateway unreachable")
+
+    monkeypatch.setattr(DemoGateway, "refund", refuse)
+    support = make_user("support@example.com")
+    support.groups.add(Group.objects.get(name="Support"))
+    payment = checkout(hold_for(event, 1, session_key="late"))
+    follow_up = PaymentFollowUp.objects.create(payment=payment, reason="Paid late")
+    client.force_login(support)
+    response = client.post(f"/admin/sales/follow-ups/{follow_up.pk}/refund/", follow=True)
+    assert response.status_code == 200
+    assert "did not take the refund" in response.content.decode()
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.OPEN
+    assert "gateway unreachable" in follow_up.last_error

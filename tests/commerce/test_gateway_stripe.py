@@ -132,3 +132,21 @@ def test_api_checkout_answers_the_client_secret_for_the_payment_element(stripe_a
     assert body["client_secret"] == intent["client_secret"]
     assert body["publishable_key"] == "pk_test_local"
     assert "confirm_url" not in body
+
+
+def test_a_charge_of_another_amount_is_refunded_in_full_not_by_the_order_total(
+    client, stripe_api, event, django_capture_on_commit_callbacks, mailoutbox
+):
+    payment = checkout(hold_for(event, 2))
+    stripe_api.intents[payment.reference]["amount"] = 9999  # charged more than the order
+    stripe_api.succeed(payment.reference)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = post_webhook(client, *stripe_event(payment.reference)).json()
+    assert outcome == {"status": "refunding"}
+    assert not Order.objects.exists()
+    assert [(r["payment_intent"], r["amount"]) for r in stripe_api.refunds] == [
+        (payment.reference, 9999)
+    ]
+    refunded = Payment.objects.get()
+    assert (refunded.status, refunded.amount_minor) == ("refunded", 9999)
+    assert "€99.99" in mailoutbox[0].body
