@@ -32,7 +32,23 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 
-class SessionStore(CacheSessionStore):
+class RemembersPreviousKey:
+    """`previous_key`: the key this session had before login() gave it a new one.
+
+    Only a key the store accepted (a live session): an unknown or expired key
+    the browser sent was already dropped by load(), so it is None then. Whoever
+    signs in with a stale cookie inherits nothing (commerce.signals).
+    """
+
+    previous_key = None
+
+    def cycle_key(self):
+        self._get_session()  # load: drops a key the store does not know
+        self.previous_key = self.session_key
+        super().cycle_key()
+
+
+class SessionStore(RemembersPreviousKey, CacheSessionStore):
     _written = None  # the data as last written by create()
     _in_database = False  # this session is kept in the database (made or read during an outage)
 

@@ -166,6 +166,7 @@ if REDIS_URL:
         }
     }
 else:
+    SESSION_ENGINE = "core.database_sessions"  # Django's, remembering the key before login
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 Q_CLUSTER = {

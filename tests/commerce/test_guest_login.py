@@ -69,3 +69,15 @@ def test_logging_in_claims_nothing_from_another_visitors_session(client, event, 
     hold_as_guest(stranger, event)
     log_in(client, member)
     assert Hold.objects.get().buyer is None
+
+
+def test_a_stale_session_cookie_claims_nothing_when_signing_in(client, event, member):
+    from django.conf import settings
+
+    guest = type(client)()
+    hold_as_guest(guest, event)
+    stale_key = guest.cookies[settings.SESSION_COOKIE_NAME].value
+    guest.session.flush()  # the guest's session ends (expired, logged out elsewhere)
+    client.cookies[settings.SESSION_COOKIE_NAME] = stale_key  # someone kept the old cookie
+    log_in(client, member)
+    assert Hold.objects.get().buyer is None
