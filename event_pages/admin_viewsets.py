@@ -45,6 +45,9 @@ class PolicyScopedView:
     def get_object_list(self):
         return self._scope(super().get_object_list())
 
+    def get_objects(self, pks):  # the chooser's "chosen multiple" view
+        return self._scope(super().get_objects(pks))
+
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
         model = self._scoped_model()

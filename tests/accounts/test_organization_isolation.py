@@ -104,6 +104,13 @@ WALK = [
     ("promo bulk delete", "get", f"{BULK_DELETE_PROMO}?id={{promo}}", OWNER_ONLY, "NORTH50"),
     ("promo bulk delete all", "get", f"{BULK_DELETE_PROMO}?id=all", OWNER_ONLY, "NORTH50"),
     ("promo chooser", "get", f"{CHOOSE}/commerce/promocode/", OWNER_ONLY, "NORTH50"),
+    (
+        "promo chosen by id",
+        "get",
+        f"{CHOOSE}/commerce/promocode/chosen-multiple/?id={{promo}}",
+        OWNER_ONLY,
+        "NORTH50",
+    ),
     ("orders list", "get", f"{ORDERS}/", SALES, "{order_number}"),
     ("orders search", "get", f"{ORDERS}/?q=bea", SALES, "{order_number}"),
     ("orders export", "get", f"{ORDERS}/?export=csv", SALES, "{order_number}"),
