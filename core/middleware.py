@@ -6,13 +6,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from core.database import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_database_busy
+from core.errors import JSON_PATH_PREFIXES
 
 logger = logging.getLogger(__name__)
 
 
 def busy_response(request):
     message = str(BUSY_MESSAGE)
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith(JSON_PATH_PREFIXES):
         response = JsonResponse({"error": "busy", "detail": message}, status=503)
     else:
         response = render(request, "errors/busy.html", {"message": message}, status=503)

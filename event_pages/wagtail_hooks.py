@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.shortcuts import get_list_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -157,10 +158,12 @@ def register_publish_refused_action(actions):
 
 
 def _organizations_owning_venues(pages) -> list[EventIndexPage]:
+    """Organizations among `pages` and their descendants that still own venues."""
+    under = Q(pk__in=[])
+    for page in pages:
+        under |= Q(path__startswith=page.path)
     return list(
-        EventIndexPage.objects.filter(pk__in=[page.pk for page in pages], venues__isnull=False)
-        .distinct()
-        .order_by("title")
+        EventIndexPage.objects.filter(under, venues__isnull=False).distinct().order_by("title")
     )
 
 

@@ -9,8 +9,9 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from core.api.parsers import PayloadTooLarge, payload_too_large
-from core.database import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_database_busy
+from core.database import is_database_busy
 from core.exceptions import UserFacingError
+from core.middleware import busy_response
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,7 @@ def api_exception_handler(exc, context):
         return response
     if is_database_busy(exc):
         logger.warning("database busy in %s: %s", context.get("view"), exc)
-        response = Response({"error": "busy", "detail": str(BUSY_MESSAGE)}, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return busy_response(context["request"])
     logger.exception("unexpected API error in %s", context.get("view"))
     return Response(
         {"error": "server_error", "detail": "Something went wrong on our side. Please retry."},
