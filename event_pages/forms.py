@@ -31,12 +31,27 @@ class EventPageForm(WagtailAdminPageForm):
         message = rules.capacity_error(total_capacity=capacity, committed=committed_event)
         if message:
             self.add_error("total_capacity", message)
+        self._refuse_another_organizations_venue(cleaned.get("venue"))
         self._refuse_deleting_sold_tiers(committed_tiers)
         if any(action in self.data for action in PUBLISH_ACTIONS):
             problems = rules.publish_problems(total_capacity=capacity, tiers=configs)
             for field, message in problems.items():
                 self.add_error(None if field == "__all__" else field, message)
         return cleaned
+
+    def _refuse_another_organizations_venue(self, venue):
+        """The same rule as the API: an event takes place at its organization's own
+        venues or at shared ones (the chooser only hides the others)."""
+        from event_pages.services import venue_usable_by
+
+        organization = getattr(self, "parent_page", None)
+        if venue is None or organization is None:
+            return
+        if not venue_usable_by(organization.specific, venue):
+            self.add_error(
+                "venue",
+                _("This venue belongs to another organization. Choose your own or a shared one."),
+            )
 
     @property
     def _tier_formset(self):

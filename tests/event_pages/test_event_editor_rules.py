@@ -364,3 +364,24 @@ def test_publishing_an_unready_event_without_a_revision_leaves_none_behind(organ
 
     assert not Revision.objects.filter(object_id=str(draft.pk)).exists()
     assert not is_live(draft)
+
+
+def test_another_organizations_venue_is_refused_beside_the_field(
+    editor, organization, other_organization
+):
+    from event_pages.models import Venue
+
+    theirs = Venue.objects.create(
+        name="Northwind Forum",
+        address="Nordstr. 1",
+        city="Hamburg",
+        country="DE",
+        organization=other_organization,
+    )
+    response = add_event(editor, organization, venue=str(theirs.pk), tiers=[tier()])
+    assert form_errors(response)["venue"] == [
+        "This venue belongs to another organization. Choose your own or a shared one."
+    ]
+    assert not EventPage.objects.exists()
+    shared = Venue.objects.create(name="Town Hall", address="Markt 1", city="Bonn", country="DE")
+    assert add_event(editor, organization, venue=str(shared.pk), tiers=[tier()]).status_code == 302
