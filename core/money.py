@@ -4,11 +4,14 @@ Every currency we sell in has two decimal places, so the editor types 25.00
 and we store 2500.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.numbers import format_currency
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 CURRENCIES = [
@@ -23,7 +26,6 @@ CURRENCIES = [
     ("CZK", "CZK — Czech koruna"),
 ]
 CURRENCY_CODES = {code for code, _label in CURRENCIES}
-SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 MINOR_PER_MAJOR = 100
 MAX_PRICE_MINOR = 100_000_000  # 1,000,000.00 — a typo guard, not a business rule
 
@@ -43,11 +45,29 @@ def to_major(minor: int) -> Decimal:
     return (Decimal(minor) / MINOR_PER_MAJOR).quantize(Decimal("0.01"))
 
 
-def format_money(minor: int, currency: str) -> str:
-    """2500, 'EUR' -> '€25.00'; 2500, 'CHF' -> 'CHF 25.00'."""
-    amount = f"{to_major(minor):,.2f}"
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{amount}" if symbol else f"{currency} {amount}"
+# Babel (CLDR) knows each language's symbol, its place and its separators; French
+# typography wants a narrow no-break space before the symbol, where CLDR has a wide one.
+PATTERNS = {"fr": "#,##0.00\u202f¤"}
+# CLDR's currency spacing, which Babel leaves out: a symbol of letters ("CHF") is kept
+# apart from the digits by a no-break space ("CHF 25.00", never "CHF25.00").
+_LETTER_THEN_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")
+
+
+def format_money(minor: int, currency: str, language: str | None = None) -> str:
+    """An amount as the language writes it: 2500 EUR is '€25.00' in English,
+    '25,00 €' in German (no-break space) and '25,00 €' in French (narrow no-break space).
+
+    `language` defaults to the active one (the page's, or the email's override).
+    """
+    language = (language or get_language() or "en").split("-")[0]
+    text = format_currency(
+        to_major(minor),
+        currency,
+        format=PATTERNS.get(language),
+        locale=to_locale(language),
+        currency_digits=False,
+    )
+    return _LETTER_THEN_DIGIT.sub("\u00a0", text)
 
 
 class MajorUnitsFormField(forms.DecimalField):
