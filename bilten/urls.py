@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core.health import healthz
+from core.language_switch import switch_language
 from event_pages.admin_views import SiteHistoryView, admin_view
 
 urlpatterns = [
@@ -21,7 +22,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", switch_language, name="set_language"),
     path("api/v1/", include("bilten.api_urls")),
     path("payments/", include("commerce.payment_urls")),
 ]

@@ -34,20 +34,14 @@ def absolute(context, url):
     return settings.SITE_URL + url
 
 
-@register.simple_tag(takes_context=True)
-def language_links(context):
-    """(code, name, url, current) for the language switcher: the page's own translations."""
-    page = context.get("page")
+@register.simple_tag
+def language_links():
+    """(code, name, current) for the language switch; core.language_switch finds the address."""
     current = get_language()
-    urls = {}
-    if page is not None and hasattr(page, "get_translations"):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            urls[translation.locale.language_code] = translation.url
-    links = []
-    for code, name in settings.LANGUAGES:
-        url = urls.get(code) or ("/" if code == settings.LANGUAGE_CODE else f"/{code}/")
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
-    return links
+    return [
+        {"code": code, "name": name, "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]
 
 
 @register.simple_tag

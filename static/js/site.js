@@ -10,9 +10,6 @@
   }
   document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () {
-      var option = select.options[select.selectedIndex];
-      var next = select.form.querySelector("input[name=next]");
-      if (option && option.dataset.url && next) next.value = option.dataset.url;
       select.form.submit();
     });
     var button = select.form.querySelector("[data-autosubmit-button]");
