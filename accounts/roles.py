@@ -156,3 +156,20 @@ def make_organizer(user, index_page) -> None:
     from django.contrib.auth.models import Group
 
     user.groups.add(Group.objects.get(name=ORGANIZER), grant_organization(index_page))
+
+
+ROLES_CACHE = "_bilten_roles"
+
+
+def roles_of(user) -> frozenset:
+    """The role names `user` holds (a superuser is a Platform admin), asked once per user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    roles = getattr(user, ROLES_CACHE, None)
+    if roles is None:
+        roles = set(user.groups.filter(name__in=ROLE_NAMES).values_list("name", flat=True))
+        if user.is_superuser:
+            roles.add(PLATFORM_ADMIN)
+        roles = frozenset(roles)
+        setattr(user, ROLES_CACHE, roles)
+    return roles

@@ -11,10 +11,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from commerce.exports import CheckInResource, export
-from commerce.models import Ticket
+from commerce.models import Order, Ticket
 from commerce.permissions import may_see_sales
-from commerce.selectors import availability, sales_summary
+from commerce.selectors import event_sales_overview
 from event_pages.models import EventPage
+
+LATEST_ORDERS = 20
 
 
 def _event_with_visible_sales(request, page_id) -> EventPage:
@@ -25,31 +27,25 @@ def _event_with_visible_sales(request, page_id) -> EventPage:
 
 
 def event_sales(request, page_id):
-    """Tier summary (sold / held / remaining vs allocation and X), with links to the orders."""
+    """Sold, held and remaining per tier against capacity, revenue per tier and currency,
+    and the latest orders, each opening its order in the admin."""
     event = _event_with_visible_sales(request, page_id)
-    rows = sales_summary(event)
-    current = availability(event)
-    capacity = event.total_capacity or 0
-    sold = sum(row["sold"] for row in rows)
-    held = sum(row["held"] for row in rows)
-    for row in rows:
-        cap = row["allocation"] if row["allocation"] is not None else capacity
-        row["cap"] = cap
-        row["sold_pct"] = round(100 * row["sold"] / cap) if cap else 0
-        row["held_pct"] = round(100 * row["held"] / cap) if cap else 0
+    overview = event_sales_overview(event)
     orders_url = f"{reverse('bilten_orders:index')}?event={event.pk}"
+    latest_orders = (
+        Order.objects.filter(event_key=event.translation_key)
+        .prefetch_related("items")
+        .order_by("-created_at", "-pk")[:LATEST_ORDERS]
+    )
     return TemplateResponse(
         request,
         "commerce/admin/event_sales.html",
         {
             "event": event,
-            "rows": rows,
-            "capacity": capacity,
-            "sold": sold,
-            "held": held,
-            "remaining": current.event_remaining,
-            "sold_pct": round(100 * sold / capacity) if capacity else 0,
-            "held_pct": round(100 * held / capacity) if capacity else 0,
+            "overview": overview,
+            "rows": overview.tiers,
+            "remaining": overview.remaining,
+            "latest_orders": latest_orders,
             "orders_url": orders_url,
         },
     )

@@ -11,11 +11,22 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, Sum
+from django.db.models import Count, F, Min, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from commerce.models import EventInventory, HoldLine, HoldStatus, TierInventory
+from commerce.models import (
+    EventInventory,
+    FollowUpStatus,
+    HoldLine,
+    HoldStatus,
+    Order,
+    OrderItem,
+    Payment,
+    PaymentFollowUp,
+    PaymentStatus,
+    TierInventory,
+)
 from event_pages.rules import tier_on_sale
 
 
@@ -187,3 +198,190 @@ def tiers_for_sale(tier_ids) -> dict[int, TierForSale]:
             event=event,
         )
     return tiers
+
+
+# --- figures for the admin: the dashboard and an event's sales screen ---------------
+
+
+def start_of_today(now=None) -> dt.datetime:
+    """Midnight today in the active time zone (the admin user's own, when they chose one)."""
+    local = timezone.localtime(now or timezone.now())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class SalesTotals:
+    """Orders, tickets and revenue (per currency, minor units) of a set of orders."""
+
+    orders: int = 0
+    tickets: int = 0
+    revenue: dict = field(default_factory=dict)  # currency -> total_minor
+    discounts: dict = field(default_factory=dict)  # currency -> discount_minor
+
+
+def sales_totals(orders) -> SalesTotals:
+    """Totals of an order queryset (already narrowed to what the user may see), in one query."""
+    rows = (
+        orders.order_by()
+        .values("currency")
+        .annotate(
+            orders=Count("pk"),
+            tickets=Sum("total_quantity"),
+            revenue=Sum("total_minor"),
+            discounts=Sum("discount_minor"),
+        )
+        .order_by("currency")
+    )
+    totals = {"orders": 0, "tickets": 0, "revenue": {}, "discounts": {}}
+    for row in rows:
+        totals["orders"] += row["orders"]
+        totals["tickets"] += row["tickets"] or 0
+        totals["revenue"][row["currency"]] = row["revenue"] or 0
+        totals["discounts"][row["currency"]] = row["discounts"] or 0
+    return SalesTotals(**totals)
+
+
+@dataclass(frozen=True)
+class EventSales:
+    """One event's tickets sold against its capacity, and what it sold today."""
+
+    event: object  # EventPage
+    sold: int
+    capacity: int
+    sold_today: int
+    revenue_today: dict  # currency -> minor
+
+    @property
+    def sold_percent(self) -> int:
+        return sell_through_percent(self.sold, self.capacity)
+
+
+def sell_through_percent(sold: int, capacity: int) -> int:
+    """Whole per cent of the capacity sold (0 without a capacity)."""
+    return round(100 * sold / capacity) if capacity else 0
+
+
+def upcoming_event_sales(events, *, now=None, limit: int = 8) -> list[EventSales]:
+    """The next `limit` live events among `events`, one copy per event (its first language).
+
+    `events` is an EventPage queryset the caller has already narrowed to the
+    user's organizations. Three queries, however many events and orders.
+    """
+    now = now or timezone.now()
+    first_copies = (
+        events.order_by().values("translation_key").annotate(first=Min("pk")).values("first")
+    )
+    upcoming = list(
+        events.filter(pk__in=first_copies, live=True, starts_at__gte=now).order_by(
+            "starts_at", "pk"
+        )[:limit]
+    )
+    keys = [event.translation_key for event in upcoming]
+    inventories = {
+        row["event_key"]: row
+        for row in EventInventory.objects.filter(event_key__in=keys).values(
+            "event_key", "capacity", "sold"
+        )
+    }
+    today = {}
+    for row in (
+        Order.objects.filter(event_key__in=keys, created_at__gte=start_of_today(now))
+        .order_by()
+        .values("event_key", "currency")
+        .annotate(tickets=Sum("total_quantity"), revenue=Sum("total_minor"))
+    ):
+        sold, revenue = today.get(row["event_key"], (0, {}))
+        revenue[row["currency"]] = row["revenue"]
+        today[row["event_key"]] = (sold + row["tickets"], revenue)
+    result = []
+    for event in upcoming:
+        inventory = inventories.get(event.translation_key, {})
+        sold_today, revenue_today = today.get(event.translation_key, (0, {}))
+        result.append(
+            EventSales(
+                event=event,
+                sold=inventory.get("sold", 0),
+                capacity=inventory.get("capacity", event.total_capacity or 0),
+                sold_today=sold_today,
+                revenue_today=revenue_today,
+            )
+        )
+    return result
+
+
+def open_follow_ups(*, limit: int = 8) -> tuple[int, list]:
+    """(how many, the oldest `limit`) payment follow-ups still waiting for a refund."""
+    waiting = PaymentFollowUp.objects.filter(status=FollowUpStatus.OPEN)
+    rows = list(waiting.select_related("payment__hold__event").order_by("created_at", "pk")[:limit])
+    count = len(rows) if len(rows) < limit else waiting.count()
+    return count, rows
+
+
+def failed_payments_since(since, *, limit: int = 8) -> tuple[int, list]:
+    """(how many, the latest `limit`) payments declined or failed since `since`."""
+    failed = Payment.objects.filter(status=PaymentStatus.FAILED, updated_at__gte=since)
+    rows = list(failed.select_related("hold__event").order_by("-updated_at", "-pk")[:limit])
+    count = len(rows) if len(rows) < limit else failed.count()
+    return count, rows
+
+
+def tier_revenue(event) -> dict:
+    """{tier translation_key: {currency: line totals in minor units}} of an event's orders.
+
+    Line totals are before an order's promo discount (discounts are per order,
+    see `sales_totals`).
+    """
+    revenue = {}
+    rows = (
+        OrderItem.objects.filter(order__event_key=event.translation_key)
+        .order_by()
+        .values("tier_key", "order__currency")
+        .annotate(revenue=Sum("line_total_minor"))
+    )
+    for row in rows:
+        revenue.setdefault(row["tier_key"], {})[row["order__currency"]] = row["revenue"]
+    return revenue
+
+
+@dataclass(frozen=True)
+class EventSalesOverview:
+    """An event's sales screen: per tier and in total, sold against capacity, and revenue."""
+
+    tiers: list  # sales_summary rows + "capacity", "sold_percent", "held_percent", "revenue"
+    capacity: int
+    sold: int
+    held: int
+    remaining: int
+    totals: SalesTotals
+
+    @property
+    def sold_percent(self) -> int:
+        return sell_through_percent(self.sold, self.capacity)
+
+    @property
+    def held_percent(self) -> int:
+        return min(sell_through_percent(self.held, self.capacity), 100 - self.sold_percent)
+
+
+def event_sales_overview(event) -> EventSalesOverview:
+    """What an organizer reads on an event's sales screen (a tier without an allocation
+    shares the event's capacity, so its figures are against that)."""
+    rows = sales_summary(event)
+    capacity = event.total_capacity or 0
+    revenue = tier_revenue(event)
+    for row in rows:
+        tier_capacity = row["allocation"] if row["allocation"] is not None else capacity
+        row["capacity"] = tier_capacity
+        row["sold_percent"] = sell_through_percent(row["sold"], tier_capacity)
+        row["held_percent"] = min(
+            sell_through_percent(row["held"], tier_capacity), 100 - row["sold_percent"]
+        )
+        row["revenue"] = revenue.get(row["tier"].translation_key, {})
+    return EventSalesOverview(
+        tiers=rows,
+        capacity=capacity,
+        sold=sum(row["sold"] for row in rows),
+        held=sum(row["held"] for row in rows),
+        remaining=availability(event).event_remaining,
+        totals=sales_totals(Order.objects.filter(event_key=event.translation_key)),
+    )

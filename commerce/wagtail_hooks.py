@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from commerce import admin_views, audit  # noqa: F401  (audit registers the money log actions)
 from commerce.admin_forms import PromoCodeForm
 from commerce.admin_viewsets import FollowUpViewSet, OrderViewSet
+from commerce.dashboard_panels import panels_for
 from commerce.event_deletion import EventHasSales, sold_events
 from commerce.models import Order, PaymentFollowUp, PromoCode
 from commerce.permissions import FollowUpPermissionPolicy, OrderPermissionPolicy, may_see_sales
@@ -65,8 +66,9 @@ def sales_header_button(page, user, view_name, next_url=None):
         yield button
 
 
-@hooks.register("register_page_listing_buttons")
+@hooks.register("register_page_listing_more_buttons")
 def sales_listing_button(page, user, next_url=None):
+    """The "Sales" action in each event row's "More options" menu, beside Wagtail's own."""
     if button := _sales_button(page, user):
         yield button
 
@@ -124,3 +126,9 @@ class PromoCodeViewSet(OrganizationScopedViewSetMixin, SnippetViewSet):
 
 
 register_snippet(PromoCodeViewSet)
+
+
+@hooks.register("construct_homepage_panels")
+def add_sales_panels(request, panels):
+    """Each role's sales panel first on the dashboard (commerce.dashboard_panels)."""
+    panels.extend(panels_for(request))
