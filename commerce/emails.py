@@ -34,6 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from commerce.order_links import order_link
 from commerce.tickets import qr_png
 from core.money import format_money
 
@@ -78,7 +79,7 @@ def _event_in(event, language: str):
     return translated if translated and translated.live else event
 
 
-def _context(order, event, tickets):
+def _context(order, event, tickets, *, recipient):
     return {
         "order": order,
         "event": event,
@@ -92,7 +93,8 @@ def _context(order, event, tickets):
         ],
         "total": format_money(order.total_minor, order.currency),
         "tickets": tickets,
-        "order_url": f"{settings.SITE_URL}/orders/{order.number}/",
+        # The recipient's own signed link: opens on any device, an attendee's shows their tickets.
+        "order_url": order_link(order, recipient),
     }
 
 
@@ -132,11 +134,17 @@ def build_order_emails(order) -> list[EmailMultiAlternatives]:
             "number": order.number,
         }
         messages = [
-            _message(subject=subject, to=order.buyer_email, context=_context(order, event, tickets))
+            _message(
+                subject=subject,
+                to=order.buyer_email,
+                context=_context(order, event, tickets, recipient=order.buyer_email),
+            )
         ]
         for email, own in by_attendee.items():
             messages.append(
-                _message(subject=subject, to=email, context=_context(order, event, own))
+                _message(
+                    subject=subject, to=email, context=_context(order, event, own, recipient=email)
+                )
             )
     return messages
 

@@ -48,3 +48,13 @@ def reconcile_payments() -> str:
     from commerce.services.reconciliation import reconcile_payments as reconcile
 
     return str(reconcile())
+
+
+def send_order_link(order_id: int, email: str, language: str) -> str:
+    """Email the signed link to an order to its buyer or attendee ("Find your order")."""
+    from commerce.models import Order
+    from commerce.order_link_emails import send_order_link_email
+
+    order = Order.objects.select_related("event").get(pk=order_id)
+    send_order_link_email(order, email=email, language=language)
+    return "sent"

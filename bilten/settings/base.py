@@ -385,6 +385,9 @@ RATE_LIMITS = {
     # Reset emails: per client address, and per email address asked for.
     "password_reset": env("RATE_LIMIT_PASSWORD_RESET", "10/hour"),
     "password_reset_email": env("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/hour"),
+    # "Find your order": per client address, and links emailed per address asked for.
+    "order_lookup": env("RATE_LIMIT_ORDER_LOOKUP", "10/hour"),
+    "order_lookup_email": env("RATE_LIMIT_ORDER_LOOKUP_EMAIL", "3/hour"),
 }
 # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
 # Empty: the connecting address (REMOTE_ADDR) is the client.
