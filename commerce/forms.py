@@ -34,6 +34,23 @@ class TicketSelectionForm(forms.Form):
         return cleaned
 
 
+def hold_again_form(hold, *, now) -> TicketSelectionForm | None:
+    """The picker for an ended hold's event, prefilled with the quantities it held.
+
+    None when none of its tiers is on sale any more (the event page says why).
+    """
+    event = hold.event
+    if event is None:
+        return None
+    tiers = [tier for tier in event.tiers.all() if tier.enabled and tier.on_sale_at(now)]
+    held = {line.tier_id: line.quantity for line in hold.lines.all()}
+    if not any(tier.pk in held for tier in tiers):
+        return None
+    return TicketSelectionForm(
+        tiers=tiers, initial={f"tier_{tier.pk}": held.get(tier.pk, 0) for tier in tiers}
+    )
+
+
 class CheckoutForm(forms.Form):
     buyer_name = forms.CharField(label=_("Your name"), max_length=150)
     # 254: the longest address email allows, and the database column's length.

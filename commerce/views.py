@@ -26,7 +26,13 @@ from commerce.access import (
     session_key_of,
 )
 from commerce.exceptions import CommerceError, InsufficientInventory
-from commerce.forms import CheckoutForm, DemoCardForm, PromoForm, TicketSelectionForm
+from commerce.forms import (
+    CheckoutForm,
+    DemoCardForm,
+    PromoForm,
+    TicketSelectionForm,
+    hold_again_form,
+)
 from commerce.hold_limits import hold_allowance
 from commerce.models import Hold, HoldStatus, Payment, Ticket
 from event_pages.models import EventPage
@@ -38,12 +44,18 @@ def _buyer(request):
     return request.user if request.user.is_authenticated else None
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def hold_tickets(request, event_id):
-    """The event page's "Get tickets" form: hold the chosen quantities, then check out."""
+    """The event page's "Get tickets" form: hold the chosen quantities, then check out.
+
+    A refused form is shown again at this address; reloading it (a GET) goes back to
+    the event's tickets rather than to a bare "method not allowed".
+    """
     from commerce.services.holds import place_hold
 
     event = get_object_or_404(EventPage.objects.live().public(), pk=event_id)
+    if request.method == "GET":
+        return redirect(f"{event.url}#tickets")
     tiers = [tier for tier in event.tiers.all() if tier.on_sale_at(timezone.now())]
     form = TicketSelectionForm(request.POST, tiers=tiers)
     if form.is_valid():
@@ -80,7 +92,7 @@ def _checkout_context(request, hold, **extra):
         or (payment.buyer_email if payment else ""),
     }
     lines = list(hold.lines.all())
-    return {
+    context = {
         "hold": hold,
         "event": hold.event,
         "lines": lines,
@@ -90,9 +102,18 @@ def _checkout_context(request, hold, **extra):
             initial={"promo_code": hold.promo_code.code if hold.promo_code else ""}
         ),
         "card_form": DemoCardForm(),
-        "active": hold.is_active_at(timezone.now()),
+        "active": True,
         **extra,
     }
+    if not hold.is_active_at(timezone.now()):
+        _show_hold_ended(context, hold)
+    return context
+
+
+def _show_hold_ended(context, hold):
+    """Say the hold ended and offer to hold the same tickets again (not a generic error)."""
+    context["active"] = False
+    context["hold_again_form"] = hold_again_form(hold, now=timezone.now())
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,6 +145,8 @@ def checkout(request, hold_id):
                 )
                 return redirect("commerce:checkout", hold_id=hold.pk)
             except CommerceError as refusal:
+                if refusal.code == "hold_not_active":
+                    _show_hold_ended(context, hold)
                 promo_form.add_error("promo_code", refusal.message)
         return render(request, "commerce/checkout.html", context)
 
@@ -140,6 +163,8 @@ def checkout(request, hold_id):
             )
             return redirect("commerce:pay", hold_id=hold.pk)
         except CommerceError as refusal:
+            if refusal.code == "hold_not_active":
+                _show_hold_ended(context, hold)
             form.add_error(None, refusal.message)
     return render(request, "commerce/checkout.html", context)
 
@@ -168,6 +193,8 @@ def pay(request, hold_id):
                     payment=payment, card_number=card_form.cleaned_data["card_number"]
                 )
             except CommerceError as refusal:
+                if refusal.code == "hold_not_active":
+                    _show_hold_ended(context, hold)
                 card_form.add_error("card_number", refusal.message)
             else:
                 if outcome == "succeeded":

@@ -1,8 +1,10 @@
 """Calm error pages: a user never sees a traceback."""
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request as django_bad_request
 
@@ -29,4 +31,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """500 without the database or the context processors: either may be what failed."""
+    if request.path_info.startswith(JSON_PATH_PREFIXES):
+        detail = _("Something went wrong on our side. Please try again in a moment.")
+        return JsonResponse({"error": "server_error", "detail": detail}, status=500)
+    page = loader.get_template("500.html").render({"STATIC_URL": settings.STATIC_URL})
+    return HttpResponseServerError(page)
