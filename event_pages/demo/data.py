@@ -136,6 +136,7 @@ class Event:
     featured: bool = False
     draft: bool = False
     german: bool = False
+    french: bool = False  # French copy in event_pages/demo/french.py
     palette: str | None = None
 
 
@@ -363,6 +364,7 @@ EVENTS = [
         capacity=900,
         featured=True,
         german=True,
+        french=True,
         palette="violet",
         summary="Synth-pop under the harbour lights: Mara Voss headlines a three-band night "
         "at the Markthalle.",
@@ -449,6 +451,7 @@ EVENTS = [
         capacity=12000,
         featured=True,
         german=True,
+        french=True,
         palette="sunset",
         summary="Two days, three stages and a whole airfield of music, food and art in the "
         "middle of Berlin.",
@@ -774,6 +777,7 @@ EVENTS = [
         capacity=1200,
         featured=True,
         german=True,
+        french=True,
         palette="teal",
         summary="Two days of talks and labs on platforms, observability and running software "
         "calmly in production.",
@@ -1130,7 +1134,7 @@ SAME_IN_GERMAN = {
 
 GERMAN = {
     # home page (created by event_pages migration 0002)
-    "Find your next night out": "Dein nächster Abend beginnt hier",
+    "Find your next night out": "Ihr nächster Abend beginnt hier",
     "Concerts, conferences, festivals and talks — tickets in a minute.": (
         "Konzerte, Konferenzen, Festivals und Vorträge – Tickets in einer Minute."
     ),
@@ -1169,13 +1173,13 @@ GERMAN = {
     "Yes. All areas can be reached step-free and there are accessible toilets. Write to us if "
     "you need a free companion ticket.": (
         "Ja. Alle Bereiche sind stufenlos erreichbar, und es gibt barrierefreie Toiletten. "
-        "Schreib uns, wenn du ein kostenloses Ticket für eine Begleitperson brauchst."
+        "Schreiben Sie uns, wenn Sie ein kostenloses Ticket für eine Begleitperson brauchen."
     ),
     "Can my company get an invoice?": "Bekommt meine Firma eine Rechnung?",
     "Yes. Enter your company name and VAT number at checkout and the invoice arrives with "
     "your tickets.": (
-        "Ja. Gib beim Bezahlen den Firmennamen und die USt-IdNr. an, dann kommt die Rechnung "
-        "zusammen mit deinen Tickets."
+        "Ja. Geben Sie beim Bezahlen den Firmennamen und die USt-IdNr. an, dann kommt die "
+        "Rechnung zusammen mit Ihren Tickets."
     ),
     "Will the talks be recorded?": "Werden die Vorträge aufgezeichnet?",
     "Yes. Recordings are published for ticket holders two weeks after the event.": (
@@ -1206,7 +1210,7 @@ GERMAN = {
     "for the high ceilings of the Markthalle and two of the most exciting new bands from the "
     "north.": (
         "Nach einer ausverkauften Frühjahrstour bringt Mara Voss ihren glitzernden, basslastigen "
-        "Synthpop für eine einzige Nacht zurück nach Hamburg. Freu dich auf die Songs ihres "
+        "Synthpop für eine einzige Nacht zurück nach Hamburg. Freuen Sie sich auf die Songs ihres "
         "zweiten Albums, eine Lichtshow für die hohen Decken der Markthalle und zwei der "
         "spannendsten neuen Bands aus dem Norden."
     ),
@@ -1240,8 +1244,8 @@ GERMAN = {
     ),
     "Can I bring a bag?": "Darf ich eine Tasche mitbringen?",
     "Small bags up to A4 size are fine. Larger bags can go in the cloakroom for two euros.": (
-        "Kleine Taschen bis A4 sind kein Problem. Größere Taschen kannst du für zwei Euro an der "
-        "Garderobe abgeben."
+        "Kleine Taschen bis A4 sind kein Problem. Größere Taschen können Sie für zwei Euro an "
+        "der Garderobe abgeben."
     ),
     "Early Bird tickets are limited to the first 150 fans.": (
         "Frühbuchertickets gibt es nur für die ersten 150 Fans."
@@ -1306,7 +1310,7 @@ GERMAN = {
     "Festival questions": "Fragen zum Festival",
     "Can I leave and come back?": "Kann ich das Gelände verlassen und wiederkommen?",
     "Yes. Your wristband lets you leave and come back in as often as you like.": (
-        "Ja. Mit deinem Festivalbändchen kannst du so oft raus und wieder rein, wie du möchtest."
+        "Ja. Mit Ihrem Festivalbändchen können Sie so oft raus und wieder rein, wie Sie möchten."
     ),
     "Are children welcome?": "Sind Kinder willkommen?",
     "Absolutely. Children under 12 get in free with a paying adult, and ear protection is "
@@ -1338,7 +1342,7 @@ GERMAN = {
     "Hands-on labs on the day before the conference. Needs a conference ticket.": (
         "Praxis-Labs am Tag vor der Konferenz. Nur zusammen mit einem Konferenzticket."
     ),
-    "What you will take home": "Was du mitnimmst",
+    "What you will take home": "Was Sie mitnehmen",
     "Cloud Native Vienna brings together the people who build and run platforms: twenty talks "
     "in one track, four hands-on labs and plenty of time to talk in between.": (
         "Cloud Native Wien bringt die Menschen zusammen, die Plattformen bauen und betreiben: "
@@ -1388,7 +1392,7 @@ GERMAN = {
     "Attendee from last year": "Teilnehmer im letzten Jahr",
     "Practical questions": "Praktische Fragen",
     "Coming with your team? Groups of five or more save 15 percent.": (
-        "Kommst du mit deinem Team? Gruppen ab fünf Personen sparen 15 Prozent."
+        "Kommen Sie mit Ihrem Team? Gruppen ab fünf Personen sparen 15 Prozent."
     ),
     "Ask about group rates": "Gruppenpreise anfragen",
 }

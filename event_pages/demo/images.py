@@ -99,19 +99,6 @@ def _left_shade(size, strength: int = 215) -> Image.Image:
     return ramp.point(lambda v: int((255 - v) ** 1.3 / 255**1.3 * strength))
 
 
-def _wrap(draw, text: str, typeface, width: int, max_lines: int = 3) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        candidate = f"{line} {word}".strip()
-        if line and draw.textlength(candidate, font=typeface) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    lines.append(line)
-    return lines[:max_lines]
-
-
 def _initials(name: str) -> str:
     words = [w for w in name.replace("-", " ").split() if w[:1].isalnum() and not w.endswith(".")]
     return "".join(w[0] for w in words[:2]).upper() or "?"
@@ -123,8 +110,12 @@ def _to_jpeg(image: Image.Image, quality: int = 85) -> bytes:
     return buffer.getvalue()
 
 
-def hero_image(title: str, *, kicker: str = "", palette: str | None = None) -> bytes:
-    """An abstract poster: glows, rings and waves over a gradient, with the title on the left."""
+def hero_image(title: str, *, palette: str | None = None) -> bytes:
+    """An abstract poster: glows, rings and waves over a gradient, seeded by `title`.
+
+    No words are drawn in: one picture serves every language of the page (the title is
+    the page's heading, in the visitor's language, not baked into English pixels).
+    """
     size = HERO_SIZE
     rng = _rng("hero", title)
     deep, mid, glow, highlight = _palette(rng, palette)
@@ -165,21 +156,6 @@ def hero_image(title: str, *, kicker: str = "", palette: str | None = None) -> b
             draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=(255, 255, 255, 70))
     image.paste(shapes, (0, 0), shapes)
     image.paste((0, 0, 0), (0, 0), _left_shade(size))
-
-    draw = ImageDraw.Draw(image)
-    title_font = font(92)
-    lines = _wrap(draw, title, title_font, int(size[0] * 0.62))
-    line_height = 108
-    block_height = line_height * len(lines) + (70 if kicker else 0)
-    y = (size[1] - block_height) // 2
-    if kicker:
-        draw.rectangle([96, y + 8, 150, y + 14], fill=glow)
-        draw.text((170, y - 6), kicker.upper(), font=font(30, "regular"), fill=highlight)
-        y += 70
-    for line in lines:
-        draw.text((99, y + 4), line, font=title_font, fill=(0, 0, 0))  # soft drop shadow
-        draw.text((96, y), line, font=title_font, fill=(255, 255, 255))
-        y += line_height
     return _to_jpeg(image)
 
 
