@@ -136,7 +136,6 @@ class Event:
     featured: bool = False
     draft: bool = False
     german: bool = False
-    french: bool = False  # French copy in event_pages/demo/french.py
     palette: str | None = None
 
 
@@ -364,7 +363,6 @@ EVENTS = [
         capacity=900,
         featured=True,
         german=True,
-        french=True,
         palette="violet",
         summary="Synth-pop under the harbour lights: Mara Voss headlines a three-band night "
         "at the Markthalle.",
@@ -451,7 +449,6 @@ EVENTS = [
         capacity=12000,
         featured=True,
         german=True,
-        french=True,
         palette="sunset",
         summary="Two days, three stages and a whole airfield of music, food and art in the "
         "middle of Berlin.",
@@ -777,7 +774,6 @@ EVENTS = [
         capacity=1200,
         featured=True,
         german=True,
-        french=True,
         palette="teal",
         summary="Two days of talks and labs on platforms, observability and running software "
         "calmly in production.",
