@@ -11,6 +11,7 @@ class CommerceConfig(AppConfig):
         from wagtail.signals import page_published
 
         from commerce import selectors
+        from commerce.demo.sales import seed_demo_sales
         from commerce.event_deletion import refuse_deleting_sold_event
         from commerce.services import inventory
         from commerce.signals import claim_guest_purchases_on_login
@@ -21,6 +22,7 @@ class CommerceConfig(AppConfig):
             availability=selectors.availability,
             committed_counts=inventory.committed_counts,
             tier_keys_with_sales=selectors.tier_keys_with_sales,
+            seed_demo_sales=seed_demo_sales,
         )
         page_published.connect(
             inventory.sync_inventory_on_publish,

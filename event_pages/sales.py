@@ -21,6 +21,9 @@ class SalesSlot:
     committed_counts: Callable | None = None
     # (tier_keys) -> the set of those tier keys that have sales
     tier_keys_with_sales: Callable | None = None
+    # (events=, now=None) -> the demo sales history bought for these demo events, with
+    # .created (a Counter), .summary and .logins for seed_demo to print
+    seed_demo_sales: Callable | None = None
 
     def connected(self) -> "SalesSlot":
         if self.availability is None:
