@@ -8,6 +8,10 @@ error_messages = {
     "insufficient_inventory": _("Not enough tickets are left for your selection."),
     "tier_not_on_sale": _("This ticket tier is not on sale."),
     "event_not_on_sale": _("This event is not on sale."),
+    "event_over": _("This event has already taken place; tickets are no longer sold."),
+    "tier_requires_another": _(
+        "“%(addon)s” can only be bought together with a “%(required)s” ticket."
+    ),
     "invalid_quantity": _("Choose at least one ticket."),
     "too_many_tickets": _("You can buy at most %(limit)d tickets in one order."),
     "too_many_holds": _(

@@ -27,7 +27,8 @@ from commerce.models import (
     PaymentStatus,
     TierInventory,
 )
-from event_pages.rules import tier_on_sale
+from event_pages.models import EventPage
+from event_pages.rules import sales_close_at, tier_on_sale
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,10 @@ class EventRef:
     pk: int
     translation_key: uuid.UUID
     live: bool
+    sales_close_at: dt.datetime
+
+    def is_over(self, moment) -> bool:
+        return moment >= self.sales_close_at
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,7 @@ class TierForSale:
     enabled: bool
     sales_start: dt.datetime | None
     sales_end: dt.datetime | None
+    requires_tier_key: uuid.UUID | None
     page_id: int
     event: EventRef
 
@@ -144,6 +150,7 @@ class TierForSale:
             enabled=self.enabled,
             sales_start=self.sales_start,
             sales_end=self.sales_end,
+            event_closes_at=self.event.sales_close_at,
             moment=moment,
         )
 
@@ -161,9 +168,11 @@ def _as_datetime(value) -> dt.datetime | None:
 
 TIERS_FOR_SALE_SQL = """
     SELECT t.id, t.translation_key, t.name, t.price_minor, t.currency, t.enabled,
-           t.sales_start, t.sales_end, t.page_id, p.translation_key, p.live
+           t.sales_start, t.sales_end, t.requires_tier_key, t.page_id, p.translation_key,
+           p.live, coalesce(e.ends_at, e.starts_at)
       FROM event_pages_tickettier t
       JOIN wagtailcore_page p ON p.id = t.page_id
+      JOIN event_pages_eventpage e ON e.page_ptr_id = t.page_id
      WHERE t.id IN ({placeholders})
 """
 
@@ -183,8 +192,12 @@ def tiers_for_sale(tier_ids) -> dict[int, TierForSale]:
         rows = cursor.fetchall()
     events = {}
     tiers = {}
-    for pk, key, name, price, currency, enabled, start, end, page_id, page_key, live in rows:
-        event = events.setdefault(page_id, EventRef(page_id, _as_uuid(page_key), bool(live)))
+    for row in rows:
+        pk, key, name, price, currency, enabled, start, end, requires = row[:9]
+        page_id, page_key, live, closes = row[9:]
+        event = events.setdefault(
+            page_id, EventRef(page_id, _as_uuid(page_key), bool(live), _as_datetime(closes))
+        )
         tiers[pk] = TierForSale(
             pk=pk,
             translation_key=_as_uuid(key),
@@ -194,6 +207,7 @@ def tiers_for_sale(tier_ids) -> dict[int, TierForSale]:
             enabled=bool(enabled),
             sales_start=_as_datetime(start),
             sales_end=_as_datetime(end),
+            requires_tier_key=_as_uuid(requires) if requires else None,
             page_id=page_id,
             event=event,
         )
@@ -341,6 +355,18 @@ def tier_revenue(event) -> dict:
     for row in rows:
         revenue.setdefault(row["tier_key"], {})[row["order__currency"]] = row["revenue"]
     return revenue
+
+
+def event_is_over(event_id: int | None, *, now) -> bool:
+    """Whether the event has ended (sales stop then), in one small query."""
+    row = (
+        EventPage.objects.filter(pk=event_id).values_list("starts_at", "ends_at").first()
+        if event_id
+        else None
+    )
+    if row is None:
+        return False
+    return now >= sales_close_at(starts_at=row[0], ends_at=row[1])
 
 
 @dataclass(frozen=True)

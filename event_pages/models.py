@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -253,8 +254,8 @@ class EventPage(Page):
         FieldPanel("hero_image"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
                 FieldPanel("time_zone"),
+                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
             ],
             heading=_("When"),
         ),
@@ -358,6 +359,18 @@ class EventPage(Page):
         return self.venue.localized if self.venue is not None else None
 
     @property
+    def sales_close_at(self):
+        """When tickets stop selling, whatever the tiers say: the event's end."""
+        return rules.sales_close_at(starts_at=self.starts_at, ends_at=self.ends_at)
+
+    def is_over(self, moment=None) -> bool:
+        return (moment or timezone.now()) >= self.sales_close_at
+
+    def get_sitemap_urls(self, request=None):
+        """Upcoming events only: a past event keeps its page but leaves the sitemap."""
+        return [] if self.is_over() else super().get_sitemap_urls(request)
+
+    @property
     def local_starts_at(self):
         return timezone.localtime(self.starts_at, self.tz)
 
@@ -397,6 +410,15 @@ class TicketTier(TranslatableMixin, Orderable):
     enabled = models.BooleanField(_("on sale"), default=True)
     sales_start = models.DateTimeField(_("sales start"), null=True, blank=True)
     sales_end = models.DateTimeField(_("sales end"), null=True, blank=True)
+    requires_tier_key = models.UUIDField(
+        _("only together with"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Sold only in an order that also has a ticket of this tier "
+            "(for example a workshop that needs a conference ticket)."
+        ),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("enabled")]),
@@ -404,6 +426,7 @@ class TicketTier(TranslatableMixin, Orderable):
         FieldRowPanel([FieldPanel("price_minor"), FieldPanel("currency")]),
         FieldPanel("allocation"),
         FieldRowPanel([FieldPanel("sales_start"), FieldPanel("sales_end")]),
+        FieldPanel("requires_tier_key"),
     ]
     override_translatable_fields = [
         SynchronizedField("price_minor", overridable=False),
@@ -412,18 +435,21 @@ class TicketTier(TranslatableMixin, Orderable):
         SynchronizedField("enabled", overridable=False),
         SynchronizedField("sales_start", overridable=False),
         SynchronizedField("sales_end", overridable=False),
+        SynchronizedField("requires_tier_key", overridable=False),
     ]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("ticket tier")
         ordering = ["sort_order"]
         constraints = [
+            # One row per tier and event, whatever saves the page twice at once.
+            models.UniqueConstraint("page", Lower("name"), name="tier_name_unique_per_event"),
             models.CheckConstraint(
                 condition=models.Q(sales_end__isnull=True)
                 | models.Q(sales_start__isnull=True)
                 | models.Q(sales_end__gte=models.F("sales_start")),
                 name="tier_sales_window_order",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -443,5 +469,6 @@ class TicketTier(TranslatableMixin, Orderable):
             enabled=self.enabled,
             sales_start=self.sales_start,
             sales_end=self.sales_end,
+            event_closes_at=self.page.sales_close_at,
             moment=moment,
         )

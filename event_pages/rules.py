@@ -61,10 +61,30 @@ def publish_problems(*, total_capacity: int | None, tiers: list[TierConfig]) -> 
     return problems
 
 
-def tier_on_sale(*, enabled: bool, sales_start, sales_end, moment) -> bool:
-    """A tier sells when it is enabled and `moment` is inside its sales window (if any)."""
+def sales_close_at(*, starts_at, ends_at):
+    """When an event stops selling: at its end, or at its start when it has no end."""
+    return ends_at or starts_at
+
+
+def tier_on_sale(*, enabled: bool, sales_start, sales_end, event_closes_at, moment) -> bool:
+    """A tier sells when it is enabled, `moment` is inside its sales window (if any)
+    and the event has not ended (`event_closes_at`, see sales_close_at)."""
     if not enabled:
+        return False
+    if event_closes_at is not None and moment >= event_closes_at:
         return False
     if sales_start and moment < sales_start:
         return False
     return not (sales_end and moment > sales_end)
+
+
+def missing_requirements(lines: list[tuple[str, object, object]]) -> list[tuple[str, str]]:
+    """[(add-on name, required tier key)] for lines whose tier needs another tier that
+    the same order does not contain. `lines`: (tier name, tier key, required key or None)
+    for each tier with a quantity."""
+    keys = {str(key) for _name, key, _requires in lines}
+    return [
+        (name, str(requires))
+        for name, _key, requires in lines
+        if requires is not None and str(requires) not in keys
+    ]

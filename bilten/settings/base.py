@@ -219,6 +219,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
+# A page submitted for translation stays a draft until its translation is published
+# (wagtail-localize would otherwise publish the untranslated copy at once).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -323,6 +326,11 @@ else:
 
 # --- Wagtail -------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Bilten"
+# Wagtail's background autosave is off: saving an event in the background while the
+# organizer saves it too wrote its new ticket tiers twice, and a "new event" the
+# organizer abandoned stayed behind as a draft that took the address (slug) on the
+# next try. Tiers are unique per event in the database as well (event_pages 0006).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "gif": "webp", "jpeg": "webp", "png": "webp"}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "xlsx"]

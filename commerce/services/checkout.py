@@ -8,6 +8,7 @@ from django.utils import timezone
 from commerce.exceptions import CommerceError, HoldError, PaymentError
 from commerce.models import Hold, Payment, PaymentStatus
 from commerce.payments import get_gateway
+from commerce.selectors import event_is_over
 from commerce.services.holds import lock_basket
 
 
@@ -54,6 +55,8 @@ def start_checkout(
             raise HoldError("hold_not_active")
         if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
             return payment
+        if event_is_over(locked.event_id, now=now):
+            raise HoldError("event_over")
         payment = payment or Payment(
             hold=locked,
             gateway=get_gateway().name,

@@ -40,6 +40,8 @@ from commerce.models import (
 from commerce.payments import get_gateway
 from commerce.selectors import availability
 from commerce.services import sql_core
+from event_pages import rules
+from event_pages.models import TicketTier
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,8 @@ def _validate_lines(event, lines: list[LineRequest], now, known_tiers=None) -> l
     """(tier, quantity) pairs for the requested lines, or a HoldError saying why not."""
     if not event.live:
         raise HoldError("event_not_on_sale")
+    if event.is_over(now):
+        raise HoldError("event_over")
     wanted = defaultdict(int)
     for line in lines:
         if line.quantity < 0:
@@ -160,7 +164,24 @@ def _validate_lines(event, lines: list[LineRequest], now, known_tiers=None) -> l
         raise HoldError("tier_not_on_sale")
     if len({tier.currency for tier, _qty in pairs}) > 1:
         raise HoldError("mixed_currencies")
+    _refuse_missing_requirements(event, pairs)
     return pairs
+
+
+def _refuse_missing_requirements(event, pairs) -> None:
+    """An add-on tier ("only together with") sells only beside the tier it needs."""
+    missing = rules.missing_requirements(
+        [(tier.name, tier.translation_key, tier.requires_tier_key) for tier, _qty in pairs]
+    )
+    if not missing:
+        return
+    addon, required_key = missing[0]
+    required = (
+        TicketTier.objects.filter(page_id=event.pk, translation_key=required_key)
+        .values_list("name", flat=True)
+        .first()
+    )
+    raise HoldError("tier_requires_another", addon=addon, required=required or "?")
 
 
 def _refusal(left, pairs) -> InsufficientInventory:

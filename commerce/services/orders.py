@@ -29,6 +29,7 @@ from commerce.models import (
 )
 from commerce.payments import get_gateway
 from commerce.payments.base import InvalidPayload
+from commerce.selectors import event_is_over
 from commerce.services import sql_core
 from commerce.services.holds import convert_hold_to_sale
 
@@ -206,6 +207,9 @@ def confirm_payment(*, payment: Payment, already_locked: bool = False) -> Order 
         if locked.status in SETTLED:
             # Settled before, in the same transaction as its order or follow-up.
             return Order.objects.filter(payment=locked).first()
+        if event_is_over(locked.hold.event_id, now=timezone.now()):
+            refund_unfulfillable(payment=locked, reason=EVENT_OVER)
+            return None
         Payment.objects.filter(pk=locked.pk).update(
             status=PaymentStatus.SUCCEEDED, failure_message="", updated_at=timezone.now()
         )
@@ -320,6 +324,7 @@ def queue_confirmation(order_id: int) -> None:
 
 
 LATE_PAYMENT = "Paid after the reservation expired and the tickets were gone."
+EVENT_OVER = "Paid after the event had ended."
 
 
 def refund_unfulfillable(*, payment: Payment, reason: str) -> PaymentFollowUp:

@@ -6,7 +6,7 @@
 -- held to sold (then the promo code's use), so the hot rows stay locked only until the
 -- commit. Every other case raises SQLSTATE BT002 with nothing written, and the Python
 -- path (apply_gateway_state) settles it: late payments, mismatches, replays of settled
--- payments, unknown references.
+-- payments, unknown references, events that have ended.
 -- Installed by a commerce migration; tests/commerce/test_sql_core.py checks that the
 -- installed function is this file. The Python path does the same steps.
 CREATE OR REPLACE FUNCTION bilten_settle_payment(
@@ -44,6 +44,12 @@ BEGIN
     -- The amount charged, the payment's amount and the order's total are one number.
     IF v_hold.status <> 'active' OR v_hold.currency <> v_payment.currency
        OR v_hold.subtotal_minor - v_hold.discount_minor <> v_payment.amount_minor THEN
+        RAISE EXCEPTION 'settle on the Python path' USING ERRCODE = 'BT002';
+    END IF;
+    -- An event that has ended sells nothing (the Python path refunds the payment).
+    IF EXISTS (SELECT 1 FROM event_pages_eventpage
+                WHERE page_ptr_id = v_hold.event_id
+                  AND coalesce(ends_at, starts_at) <= p_now) THEN
         RAISE EXCEPTION 'settle on the Python path' USING ERRCODE = 'BT002';
     END IF;
 

@@ -18,7 +18,8 @@ register = template.Library()
 
 
 class TierRows(list):
-    """[{"tier", "available", "on_sale"}] for the enabled tiers, and `sold_out`."""
+    """[{"tier", "available", "on_sale", "requires"}] for the enabled tiers (`requires`:
+    the name of the tier an add-on needs), and `sold_out`."""
 
     sold_out = False
 
@@ -29,9 +30,16 @@ def _rows(context, page) -> TierRows:
     if page.pk not in memo:
         now = timezone.now()
         current = availability(page, now=now)
+        tiers = list(page.tiers.all())
+        names = {tier.translation_key: tier.name for tier in tiers}
         rows = TierRows(
-            {"tier": tier, "available": current.for_tier(tier), "on_sale": tier.on_sale_at(now)}
-            for tier in page.tiers.all()
+            {
+                "tier": tier,
+                "available": current.for_tier(tier),
+                "on_sale": tier.on_sale_at(now),
+                "requires": names.get(tier.requires_tier_key),
+            }
+            for tier in tiers
             if tier.enabled
         )
         rows.sold_out = current.sold_out
@@ -66,5 +74,6 @@ def ticket_picker(context, page):
             for row in rows
         ],
         "sold_out": rows.sold_out,
+        "event_over": page.is_over(),
         "hold_minutes": settings.HOLD_MINUTES,
     }

@@ -1,4 +1,8 @@
+import datetime as dt
+import zoneinfo
+
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -39,8 +43,27 @@ class TierAvailabilitySerializer(serializers.Serializer):
     available = serializers.IntegerField()
 
 
+class EventLocalDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with the offset of the event's own time zone ("20:00+01:00" for an
+    evening in Berlin), not converted to the server's; `source` is the page's
+    local_starts_at / local_ends_at."""
+
+    def enforce_timezone(self, value):
+        return value
+
+
+class WallClockDateTimeField(serializers.DateTimeField):
+    """An input time kept as given: with an offset it is exact; without one it is
+    read in the event's `timezone` (EventCreateSerializer.validate)."""
+
+    def enforce_timezone(self, value):
+        return value
+
+
 class EventSummarySerializer(serializers.ModelSerializer):
     timezone = serializers.CharField(source="time_zone")
+    starts_at = EventLocalDateTimeField(source="local_starts_at", read_only=True)
+    ends_at = EventLocalDateTimeField(source="local_ends_at", read_only=True, allow_null=True)
     venue = VenueSerializer(read_only=True)
     organization = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -106,13 +129,37 @@ class TierInputSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(required=False, default=True)
 
 
+def _aware_in(value: dt.datetime, zone: zoneinfo.ZoneInfo, field: str) -> dt.datetime:
+    """`value` as an aware time: a naive one is that wall time in `zone`, refused when
+    a daylight-saving change skips or repeats it there."""
+    if timezone.is_aware(value):
+        return value
+    candidates = {value.replace(tzinfo=zone, fold=fold).utcoffset() for fold in (0, 1)}
+    aware = value.replace(tzinfo=zone)
+    if (
+        len(candidates) > 1
+        or aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != value
+    ):
+        raise serializers.ValidationError(
+            {
+                field: [
+                    f"{value.isoformat()} does not exist or is ambiguous in {zone.key} "
+                    "(a daylight-saving change); give it with an offset."
+                ]
+            }
+        )
+    return aware
+
+
 class EventCreateSerializer(serializers.Serializer):
     """A draft event: `venue` is the id of a venue snippet (GET it from the admin)."""
 
     title = serializers.CharField(max_length=255)
     summary = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField(required=False, allow_null=True)
+    start = WallClockDateTimeField(
+        help_text="ISO 8601; without an offset it is read in `timezone` (20:00 means 20:00 there)."
+    )
+    end = WallClockDateTimeField(required=False, allow_null=True)
     timezone = serializers.ChoiceField(choices=TIME_ZONES)
     venue = serializers.PrimaryKeyRelatedField(
         queryset=Venue.objects.all(), required=False, allow_null=True
@@ -126,6 +173,10 @@ class EventCreateSerializer(serializers.Serializer):
     def validate(self, attrs):
         from event_pages import rules
 
+        zone = zoneinfo.ZoneInfo(attrs["timezone"])
+        for name in ("start", "end"):
+            if attrs.get(name) is not None:
+                attrs[name] = _aware_in(attrs[name], zone, name)
         if attrs.get("end") and attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": ["The end must not be before the start."]})
         tiers = [
