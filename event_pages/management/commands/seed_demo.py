@@ -1,4 +1,5 @@
-"""python manage.py seed_demo — demo organizations, events, German pages and one login per role.
+"""python manage.py seed_demo — demo organizations, events, German pages, one login per role
+and, when the sales app is installed, weeks of orders (commerce.demo.sales, through the slot).
 
 Idempotent: a second run finds everything by slug, name or email and changes
 nothing. Refuses to run with production settings, because it creates logins
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from event_pages import sales
 from event_pages.demo import data
 from event_pages.demo.build import DemoSiteError, seed_demo_site
 
@@ -51,6 +53,10 @@ class Command(BaseCommand):
             report = seed_demo_site()
         except DemoSiteError as error:
             raise CommandError(str(error)) from error
+        sales_history = None
+        if sales.slot.seed_demo_sales is not None:  # commerce buys the demo's orders
+            sales_history = sales.slot.seed_demo_sales(events=report.events)
+            report.created.update(sales_history.created)
         elapsed = time.monotonic() - started
 
         created = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()) if n)
@@ -64,6 +70,9 @@ class Command(BaseCommand):
             f"({live} published, {len(report.events) - live} draft), "
             f"{sum(e.german for e in data.EVENTS)} events in German."
         )
+        if sales_history is not None:
+            for line in sales_history.summary:
+                self.stdout.write(line)
         if report.missing_german:
             self.stdout.write(
                 self.style.WARNING(
@@ -77,3 +86,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {data.PASSWORD}), admin at /admin/:")
         for user in data.USERS:
             self.stdout.write(f"  {user.email:<24} {user.name:<16} {user.description}")
+        for email, name, description in sales_history.logins if sales_history else ():
+            self.stdout.write(f"  {email:<24} {name:<16} {description}")
