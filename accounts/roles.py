@@ -12,6 +12,12 @@ an action on every organization's objects, membership of an organization
 (its page permissions) allows it on that organization's objects only. So the
 Organizer role holds no model permission on them, and Marketing, which edits
 every page, is a member of no organization and sees no orders.
+
+Page permissions follow a page into its translations: when wagtail-localize
+copies a page into another language (the page translated, or a parent copied
+for it), the copy gets its source's group page permissions
+(`grant_on_translation`), so Marketing edits every language's tree and an
+organizer their organization's tree in every language.
 """
 
 ORGANIZER = "Organizer"
@@ -29,6 +35,7 @@ IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
 ROLE_PERMISSIONS = {
     ORGANIZER: [
         "wagtailadmin.access_admin",
+        "wagtail_localize.submit_translation",
         "event_pages.view_category",
     ],
     SUPPORT: [
@@ -129,6 +136,29 @@ def grant_marketing(apps, *, home_page) -> None:
     root_collection = apps.get_model("wagtailcore", "Collection").objects.get(depth=1)
     _grant_pages(apps, group, home_page, MARKETING_PAGE_PERMISSIONS)
     _grant_collection(apps, group, root_collection)
+
+
+def grant_on_translation(apps, *, source, translation) -> None:
+    """A page's translation gets the group page permissions of its source: a role (Marketing,
+    an organization's organizers) holds the same tree in every language."""
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    for group_id, permission_id in GroupPagePermission.objects.filter(
+        page_id=source.pk
+    ).values_list("group_id", "permission_id"):
+        GroupPagePermission.objects.get_or_create(
+            group_id=group_id, page_id=translation.pk, permission_id=permission_id
+        )
+
+
+def grant_translated_trees(apps) -> None:
+    """Every translation of a page with group page permissions gets them too (idempotent)."""
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    Page = apps.get_model("wagtailcore", "Page")
+    for page_id, translation_key in GroupPagePermission.objects.values_list(
+        "page_id", "page__translation_key"
+    ).distinct():
+        for translation in Page.objects.filter(translation_key=translation_key).exclude(pk=page_id):
+            grant_on_translation(apps, source=Page(pk=page_id), translation=translation)
 
 
 def organization_group_name(index_page) -> str:

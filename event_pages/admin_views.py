@@ -17,6 +17,7 @@ from wagtail_localize.views import update_translations
 from event_pages import services
 from event_pages.admin_viewsets import VISIBLE
 from event_pages.permissions import ORGANIZATION_POLICIES
+from event_pages.translation_admin_views import OriginalEditorsOnly
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,10 @@ def refusal_message(refusals, *, translations: bool = False) -> str:
     return message
 
 
-class UpdateTranslationsView(update_translations.UpdateTranslationsView):
+class UpdateTranslationsView(OriginalEditorsOnly, update_translations.UpdateTranslationsView):
     """wagtail-localize's "Sync translated pages", asking the publishing rules before it writes.
+
+    Only for those who may edit the original page (OriginalEditorsOnly).
 
     With "Publish immediately", wagtail-localize updates the source and the
     translated drafts, commits, and only then publishes; an event the publishing

@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_localize.models import Translation
 
 from accounts.roles import grant_organization
-from event_pages import admin_views, services
+from event_pages import admin_views, services, translation_admin_views
 from event_pages.admin_forms import VenueForm
 from event_pages.admin_viewsets import OrganizationScopedViewSetMixin, allowed
 from event_pages.models import PUBLISH_REFUSED, Category, EventIndexPage, EventPage, Venue
@@ -133,15 +133,26 @@ def refuse_publishing_unready_translations(request, page):
     return redirect("wagtailadmin_pages:edit", page.id)
 
 
-@hooks.register("register_admin_urls", order=-1)  # ahead of wagtail-localize's own route
+@hooks.register("register_admin_urls", order=-1)  # ahead of wagtail-localize's own routes
 def register_sync_translations_url():
-    """Route wagtail-localize's "Sync translated pages" through the view that asks first."""
+    """Route wagtail-localize's "Sync translated pages" and "Translate" through views that ask
+    first: the publishing rules, and whether the user may edit the original at all."""
     return [
         path(
             "localize/update/<int:translation_source_id>/",
             admin_views.UpdateTranslationsView.as_view(),
             name="event_pages_update_translations",
-        )
+        ),
+        path(
+            "localize/submit/page/<int:page_id>/",
+            translation_admin_views.SubmitPageTranslationView.as_view(),
+            name="event_pages_submit_page_translation",
+        ),
+        path(
+            "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            translation_admin_views.SubmitSnippetTranslationView.as_view(),
+            name="event_pages_submit_snippet_translation",
+        ),
     ]
 
 
