@@ -3,8 +3,9 @@
 Everything is looked up first (pages by slug under their parent, snippets by
 slug or name, images by title, users by email) and only created when missing,
 so a second run changes nothing. The English site and the logins are built in
-one transaction; each German translation is made the way wagtail-localize's
-editor makes it (translation source -> PO file with German strings -> publish)
+one transaction; each German and French translation is made the way
+wagtail-localize's editor makes it (translation source -> PO file with the
+language's strings -> publish)
 in a transaction of its own, because wagtail-localize publishes on commit.
 """
 
@@ -33,10 +34,11 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from accounts import roles
 from event_pages import rules
-from event_pages.demo import data, images
+from event_pages.demo import data, french, images
 from event_pages.models import Category, EventIndexPage, EventPage, HomePage, TicketTier, Venue
 
 GERMAN = "de"
+FRENCH = "fr"
 
 
 class DemoSiteError(Exception):
@@ -45,10 +47,11 @@ class DemoSiteError(Exception):
 
 @dataclass
 class Report:
-    """What a run created (all zero on a second run) and any German text still missing."""
+    """What a run created (all zero on a second run) and any German or French text missing."""
 
     created: Counter = field(default_factory=Counter)
     missing_german: set[str] = field(default_factory=set)
+    missing_french: set[str] = field(default_factory=set)
     events: list[EventPage] = field(default_factory=list)
 
 
@@ -412,42 +415,64 @@ def build_users(organizations, report: Report) -> None:
             roles.make_organizer(user, organizations[spec.organization])
 
 
-# --- German -------------------------------------------------------------------
+# --- German and French ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoLanguage:
+    """A language the demo is translated into: its strings, the names it keeps, its events."""
+
+    code: str
+    strings: dict[str, str]
+    same: set[str]
+    translated: Callable[[data.Event], bool]  # which events get this language
+    missing: Callable[[Report], set[str]]  # where the report collects text still missing
+
+
+DEMO_LANGUAGES = (
+    DemoLanguage(
+        GERMAN, data.GERMAN, data.SAME_IN_GERMAN, lambda e: e.german, lambda r: r.missing_german
+    ),
+    DemoLanguage(
+        FRENCH, french.FRENCH, french.SAME_IN_FRENCH, lambda e: e.french, lambda r: r.missing_french
+    ),
+)
 
 
 def translate_demo_site(home, organizations, categories, events, report: Report) -> None:
-    """German categories, home page, organizations and the events marked `german`."""
-    german, _created = Locale.objects.get_or_create(language_code=GERMAN)
-    for category in categories.values():
-        translate(category, german, report)
-    german_home = translate(home, german, report)
-    roles.grant_marketing(django_apps, home_page=german_home)
-    for organization in organizations.values():
-        # Same title in German, so the same organizer group and collection get the German subtree.
-        roles.grant_organization(translate(organization, german, report))
-    for spec, event in zip(data.EVENTS, events, strict=True):
-        if spec.german and not spec.draft:
-            translate(event, german, report)
+    """Categories, home page, organizations and the events marked for each demo language."""
+    for language in DEMO_LANGUAGES:
+        locale, _created = Locale.objects.get_or_create(language_code=language.code)
+        for category in categories.values():
+            translate(category, locale, language, report)
+        translated_home = translate(home, locale, language, report)
+        roles.grant_marketing(django_apps, home_page=translated_home)
+        for organization in organizations.values():
+            # Same title in every language, so the same organizer group and collection.
+            roles.grant_organization(translate(organization, locale, language, report))
+        for spec, event in zip(data.EVENTS, events, strict=True):
+            if language.translated(spec) and not spec.draft:
+                translate(event, locale, language, report)
 
 
-def german_strings(po, report: Report) -> None:
-    """Fill a PO file with German; names, slugs and numbers stay as they are."""
+def fill_strings(po, language: DemoLanguage, report: Report) -> None:
+    """Fill a PO file with the language's text; names, slugs and numbers stay as they are."""
     for entry in po:
-        text = data.GERMAN.get(entry.msgid)
+        text = language.strings.get(entry.msgid)
         if text is None:
             keep = (
                 entry.msgctxt == "slug"
-                or entry.msgid in data.SAME_IN_GERMAN
+                or entry.msgid in language.same
                 or not any(c.isalpha() for c in entry.msgid)
             )
             if not keep:
-                report.missing_german.add(entry.msgid)
+                language.missing(report).add(entry.msgid)
             text = entry.msgid
         entry.msgstr = text
 
 
-def translate(instance, locale: Locale, report: Report):
-    """The German translation of a page or snippet, made with wagtail-localize if missing."""
+def translate(instance, locale: Locale, language: DemoLanguage, report: Report):
+    """The translation of a page or snippet, made with wagtail-localize if missing."""
     existing = instance.get_translation_or_none(locale)
     if existing is not None:
         if isinstance(existing, Page) and not existing.live and existing.latest_revision:
@@ -459,7 +484,7 @@ def translate(instance, locale: Locale, report: Report):
             source=source, target_locale=locale
         )
         po = translation.export_po()
-        german_strings(po, report)
+        fill_strings(po, language, report)
         translation.import_po(po)
         source.create_or_update_translation(
             locale, publish=True, copy_parent_pages=True, fallback=True

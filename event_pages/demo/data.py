@@ -136,6 +136,7 @@ class Event:
     featured: bool = False
     draft: bool = False
     german: bool = False
+    french: bool = False  # French copy in event_pages/demo/french.py
     palette: str | None = None
 
 
@@ -363,6 +364,7 @@ EVENTS = [
         capacity=900,
         featured=True,
         german=True,
+        french=True,
         palette="violet",
         summary="Synth-pop under the harbour lights: Mara Voss headlines a three-band night "
         "at the Markthalle.",
@@ -449,6 +451,7 @@ EVENTS = [
         capacity=12000,
         featured=True,
         german=True,
+        french=True,
         palette="sunset",
         summary="Two days, three stages and a whole airfield of music, food and art in the "
         "middle of Berlin.",
@@ -774,6 +777,7 @@ EVENTS = [
         capacity=1200,
         featured=True,
         german=True,
+        french=True,
         palette="teal",
         summary="Two days of talks and labs on platforms, observability and running software "
         "calmly in production.",

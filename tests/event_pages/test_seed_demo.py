@@ -223,3 +223,35 @@ def test_demo_data_that_breaks_the_publishing_rules_is_a_clear_error(monkeypatch
         "Fix it in event_pages/demo/data.py."
     )
     assert not EventPage.objects.exists()
+
+
+def test_french_translations_match_the_german_ones():
+    from event_pages.demo import french
+
+    output = seed()
+    assert "No French text" not in output  # every segment of the French pages is translated
+    assert "3 events in German, 3 in French." in output
+
+    live_french = EventPage.objects.filter(locale__language_code="fr", live=True)
+    live_german = EventPage.objects.filter(locale__language_code="de", live=True)
+    assert sorted(live_french.values_list("translation_key", flat=True)) == sorted(
+        live_german.values_list("translation_key", flat=True)
+    )
+    for event in live_french:
+        source = english(EventPage).get(translation_key=event.translation_key)
+        assert event.summary == french.FRENCH[source.summary]
+        assert {t.name for t in event.tiers.all()} == {
+            french.FRENCH[t.name] for t in source.tiers.all()
+        }
+        assert event.get_parent().locale.language_code == "fr"
+    festival = live_french.get(slug="tempelhof-summer-festival")
+    assert festival.title == "Festival d’été de Tempelhof"
+    assert festival.url.startswith("/fr/")
+    assert Category.objects.get(slug="theatre", locale__language_code="fr").name == "Théâtre"
+
+    fr = Locale.objects.get(language_code="fr")
+    organizer = User.objects.get(email="organizer@example.com")
+    aurora = english(EventIndexPage).get(slug=data.AURORA)
+    assert aurora.get_translation(fr).permissions_for_user(organizer).can_edit()
+    marketing = User.objects.get(email="marketing@example.com")
+    assert festival.permissions_for_user(marketing).can_publish()

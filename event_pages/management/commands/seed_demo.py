@@ -68,7 +68,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {len(data.ORGANIZATIONS)} organizations, {len(report.events)} events "
             f"({live} published, {len(report.events) - live} draft), "
-            f"{sum(e.german for e in data.EVENTS)} events in German."
+            f"{sum(e.german for e in data.EVENTS)} events in German, "
+            f"{sum(e.french for e in data.EVENTS)} in French."
         )
         if sales_history is not None:
             for line in sales_history.summary:
@@ -81,6 +82,15 @@ class Command(BaseCommand):
                 )
             )
             for text in sorted(report.missing_german):
+                self.stdout.write(f"    {text[:90]}")
+        if report.missing_french:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  No French text yet for {len(report.missing_french)} strings "
+                    "(English kept; add them to event_pages/demo/french.py FRENCH):"
+                )
+            )
+            for text in sorted(report.missing_french):
                 self.stdout.write(f"    {text[:90]}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {data.PASSWORD}), admin at /admin/:")
