@@ -32,14 +32,14 @@ test: install-dev
 
 ## make test-sqlite: the non-browser suite on the embedded default (SQLite, no Redis).
 test-sqlite: install-dev
-	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not browser" -q
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not browser and not process" -q
 
 ## make test-python-path: the non-browser suite with the PostgreSQL functions switched off.
 test-python-path: install-dev
-	COMMERCE_SQL_CORE=off $(PY) -m pytest -m "not browser" -q
+	COMMERCE_SQL_CORE=off $(PY) -m pytest -m "not browser and not process" -q
 
 test-fast: install-dev
-	$(PY) -m pytest -m "not browser" -x -q
+	$(PY) -m pytest -m "not browser and not process" -x -q
 
 ## make bench: the on-sale figures of docs/performance.md (needs PostgreSQL and Redis).
 bench: install
