@@ -194,3 +194,15 @@ def test_without_the_link_another_browser_gets_a_404_and_the_footer_offers_find_
     form = client.get("/orders/find/")
     assert form.status_code == 200
     assert "Order number" in form.content.decode()
+
+
+def test_find_your_order_reads_in_german_and_its_email_links_to_the_german_pages(client, order):
+    page = client.get("/de/orders/find/")
+    assert "Bestellung finden" in page.content.decode()
+    mail.outbox = []
+    answer = client.post("/de/orders/find/", {"email": "lead@example.com", "number": order.number})
+    assert answer["Location"] == "/de/orders/find/sent/"
+    [message] = mail.outbox
+    assert message.subject == f"Ihr Link zur Bestellung {order.number}"
+    assert f"/de/orders/{order.number}/" in link_in(message)
+    assert client.get(path_of(link_in(message))).status_code == 200
