@@ -30,6 +30,16 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request under /de/ or /fr/ leaves its language active in the thread; the
+    database reset after a transactional test would then name permissions in it."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 PERMISSION_MIGRATIONS = [
     (
         "wagtail.admin.migrations.0001_create_admin_access_permissions",
