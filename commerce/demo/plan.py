@@ -61,7 +61,7 @@ SALES = (
         "neon-harbour-live",
         {
             "Early Bird": TierSales(None, days=(45, 36)),  # the allocation used up
-            "General Admission": TierSales(120, days=(36, 0)),
+            "General Admission": TierSales(90, days=(36, 0)),
             "Balcony": TierSales(30),
         },
         days=(45, 0),
@@ -69,10 +69,10 @@ SALES = (
     EventSales(
         "tempelhof-summer-festival",
         {
-            "Weekend Pass": TierSales(180),
-            "Saturday Ticket": TierSales(50),
-            "Sunday Ticket": TierSales(40),
-            "VIP Weekend": TierSales(20),
+            "Weekend Pass": TierSales(120),
+            "Saturday Ticket": TierSales(30),
+            "Sunday Ticket": TierSales(24),
+            "VIP Weekend": TierSales(12),
         },
         days=(60, 0),
     ),
@@ -84,7 +84,7 @@ SALES = (
     ),
     EventSales(
         "late-laughs-berlin",
-        {"Standard": TierSales(90), "Front Rows": TierSales(24)},
+        {"Standard": TierSales(70), "Front Rows": TierSales(20)},
         days=(30, 0),
     ),
     EventSales(
@@ -96,8 +96,8 @@ SALES = (
     EventSales(
         "cloud-native-vienna",
         {
-            "Early Bird": TierSales(80, days=(50, 20)),
-            "Conference Pass": TierSales(40, days=(20, 0)),
+            "Early Bird": TierSales(60, days=(50, 20)),
+            "Conference Pass": TierSales(30, days=(20, 0)),
             "Workshop Day Add-on": TierSales(12, with_tier="Conference Pass"),
         },
         days=(50, 0),
