@@ -6,6 +6,7 @@ local-memory cache, the django-q2 ORM broker, local media files, console email
 and the demo payment gateway). See the configuration table in README.md.
 """
 
+import base64
 import datetime as dt
 import hashlib
 import os
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "event_pages",
     "commerce",
+    "fulfilment",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -309,6 +311,25 @@ DEMO_WEBHOOK_SECRET = "whsec_demo_" + hashlib.sha256(f"demo:{SECRET_KEY}".encode
 TICKET_SECRET_KEY = (
     env("TICKET_SECRET_KEY") or hashlib.sha256(f"bilten-ticket:{SECRET_KEY}".encode()).hexdigest()
 )
+
+# --- Pre-order fulfilment ------------------------------------------------------
+def _encryption_keys(value: str) -> list[tuple[str, bytes]]:
+    """"new-id:base64key,old-id:base64key" -> [(id, 32 bytes)]; the first encrypts."""
+    keys = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        key_id, _, encoded = item.partition(":")
+        key = base64.b64decode(encoded)
+        if not key_id or len(key) != 32:
+            raise ValueError("FULFILMENT_ENCRYPTION_KEYS: each item is id:base64(32 bytes)")
+        keys.append((key_id, key))
+    return keys
+
+
+# Encrypts ticket credentials (AES-256-GCM). Derived from SECRET_KEY in development;
+# production.py refuses to start without it. Rotate by putting a new key first.
+FULFILMENT_ENCRYPTION_KEYS = _encryption_keys(env("FULFILMENT_ENCRYPTION_KEYS")) or [
+    ("dev", hashlib.sha256(f"bilten-credentials:{SECRET_KEY}".encode()).digest())
+]
 
 # --- Search ------------------------------------------------------------------
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")

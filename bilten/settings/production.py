@@ -4,7 +4,12 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 
-for _name in ("DJANGO_SECRET_KEY", "TICKET_SECRET_KEY", "DATABASE_URL"):
+for _name in (
+    "DJANGO_SECRET_KEY",
+    "TICKET_SECRET_KEY",
+    "FULFILMENT_ENCRYPTION_KEYS",
+    "DATABASE_URL",
+):
     if not env(_name):  # noqa: F405
         raise ImproperlyConfigured(f"{_name} must be set in production")
 
