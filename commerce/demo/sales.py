@@ -46,6 +46,7 @@ from commerce.selectors import availability
 from commerce.services.checkout import start_checkout
 from commerce.services.holds import LineRequest, place_hold, release_expired_holds
 from commerce.services.orders import handle_webhook, refund_follow_up
+from event_pages.demo.data import PASSWORD
 
 KEY_PREFIX = "demo:"
 LATEST = dt.timedelta(hours=1)  # the newest demo sale is this long before the run
@@ -68,7 +69,7 @@ def seed_demo_sales(*, events, now=None) -> DemoSales:
     report = DemoSales()
     if settings.PAYMENT_GATEWAY != "demo":
         report.summary.append(
-            "Sales history skipped: it is paid with the demo gateway, and Stripe is configured."
+            "  Sales history skipped: it is paid with the demo card, and Stripe is configured."
         )
         return report
     members = ensure_members(report)
@@ -95,8 +96,6 @@ def seed_demo_sales(*, events, now=None) -> DemoSales:
 
 def ensure_members(report: DemoSales) -> dict[str, object]:
     """The demo buyers with an account, created with the demo password when missing."""
-    from event_pages.demo.data import PASSWORD
-
     User = get_user_model()
     wanted = {m.email: m for m in demo_plan.MEMBERS}
     users = {
@@ -128,9 +127,9 @@ class EventSeller:
         translated = german and event.get_translation_or_none(german)
         if translated is not None and translated.live:
             self.pages[True] = translated.specific
-        self.tiers = {
-            page_is_german: {tier.translation_key: tier for tier in page.tiers.all()}
-            for page_is_german, page in self.pages.items()
+        self.tiers_of_page = {  # page id -> {translation key: that page's tier}
+            page.pk: {tier.translation_key: tier for tier in page.tiers.all()}
+            for page in self.pages.values()
         }
         self.by_name = {tier.name: tier for tier in event.tiers.all()}
         self.count = 0
@@ -217,7 +216,8 @@ class EventSeller:
         )
 
     def page_tier(self, page, tier):
-        return self.tiers[page is not self.event][tier.translation_key]
+        """The tier as the page the buyer is on has it (German pages have their own rows)."""
+        return self.tiers_of_page[page.pk][tier.translation_key]
 
     def buy_scenario(self, scenario, *, cards) -> Order | None:
         buyer = demo_plan.parse_buyer(scenario.buyer)

@@ -24,6 +24,7 @@ from wagtail.models import ModelLogEntry
 from accounts.models import User
 from commerce.audit import PAYMENT_REFUNDED
 from commerce.demo import plan
+from commerce.demo.sales import seed_demo_sales
 from commerce.models import (
     DemoCharge,
     EventInventory,
@@ -230,3 +231,13 @@ def test_seeding_again_buys_nothing_twice(seeded):
 def test_seed_demo_runs_within_its_time_budget(seeded):
     # CPU time: what the seed costs, whatever else the machine is doing.
     assert seeded.cpu_seconds < SEED_BUDGET.total_seconds(), seeded
+
+
+def test_with_stripe_configured_no_history_is_bought(settings):
+    settings.PAYMENT_GATEWAY = "stripe"
+    orders = Order.objects.count()
+    history = seed_demo_sales(events=list(EventPage.objects.all()))
+    assert Order.objects.count() == orders
+    assert history.summary == [
+        "  Sales history skipped: it is paid with the demo card, and Stripe is configured."
+    ]
