@@ -425,3 +425,18 @@ class DemoCharge(models.Model):
 
     def __str__(self):
         return f"{self.reference} ({self.status})"
+
+
+class DemoSavedCard(models.Model):
+    """A card the demo gateway keeps for later off-session charges (Stripe: a saved
+    PaymentMethod on a Customer). Only the last four digits are kept."""
+
+    reference = models.CharField(max_length=64, unique=True)
+    customer_reference = models.CharField(max_length=64, db_index=True)
+    last4 = models.CharField(max_length=4)
+    # Like Stripe's 4000 0000 0000 0341: saving works, every later charge fails.
+    charges_fail = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.reference} (…{self.last4})"

@@ -21,6 +21,15 @@ class GatewayPayment:
     failure_message: str = ""
 
 
+@dataclass(frozen=True)
+class SavedCard:
+    """A card kept by the provider for off-session charges (Stripe: Customer + PaymentMethod)."""
+
+    customer_reference: str
+    payment_method_reference: str
+    last4: str = ""
+
+
 class PaymentGateway(abc.ABC):
     name: str
 
@@ -49,3 +58,23 @@ class PaymentGateway(abc.ABC):
     @abc.abstractmethod
     def parse_webhook(self, *, payload: bytes, signature: str) -> dict:
         """Verify the signature and return the event; raises InvalidSignature."""
+
+    def save_card(self, *, card: str, email: str, customer_reference: str = "") -> SavedCard:
+        """Keep a card for later off-session charges (Stripe: a SetupIntent confirmed with
+        `card`, a PaymentMethod id; the demo: a test card number). Raises
+        CommerceError("invalid_card") or PaymentError("card_not_saved")."""
+        raise NotImplementedError(f"{self.name} cannot save cards")
+
+    def charge_saved_card(
+        self,
+        *,
+        card: SavedCard,
+        amount_minor: int,
+        currency: str,
+        idempotency_key: str,
+        metadata: dict | None = None,
+    ) -> GatewayPayment:
+        """Charge a saved card without the customer (off-session). A refused card is a
+        GatewayPayment with status "failed" (its reference and message); raises
+        PaymentError("payment_unavailable") when the provider cannot be reached."""
+        raise NotImplementedError(f"{self.name} cannot charge saved cards")

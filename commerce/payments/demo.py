@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from commerce.exceptions import CommerceError, PaymentError
 from commerce.payments import signing
-from commerce.payments.base import GatewayPayment, PaymentGateway
+from commerce.payments.base import GatewayPayment, PaymentGateway, SavedCard
 
 SUCCEEDS = "4242424242424242"
 DECLINED = "4000000000000002"
+# Saved for later without trouble, then every off-session charge fails (Stripe's test card).
+SAVES_THEN_FAILS = "4000000000000341"
 CANCELED = "canceled"  # like a cancelled PaymentIntent: can never be paid
 
 
@@ -98,6 +100,40 @@ class DemoGateway(PaymentGateway):
     def parse_webhook(self, *, payload, signature):
         return signing.verify(payload, signature, settings.DEMO_WEBHOOK_SECRET)
 
+    def save_card(self, *, card, email, customer_reference=""):
+        from commerce.models import DemoSavedCard
+
+        number = _card_number(card)
+        if number == DECLINED:
+            raise PaymentError("card_not_saved")
+        saved = DemoSavedCard.objects.create(
+            reference=f"demo_pm_{secrets.token_hex(12)}",
+            customer_reference=customer_reference or f"demo_cus_{secrets.token_hex(8)}",
+            last4=number[-4:],
+            charges_fail=number == SAVES_THEN_FAILS,
+        )
+        return SavedCard(saved.customer_reference, saved.reference, saved.last4)
+
+    def charge_saved_card(self, *, card, amount_minor, currency, idempotency_key, metadata=None):
+        from commerce.models import DemoCharge, DemoSavedCard
+
+        saved = DemoSavedCard.objects.filter(
+            reference=card.payment_method_reference,
+            customer_reference=card.customer_reference,
+        ).first()
+        fails = saved is None or saved.charges_fail
+        charge, _ = DemoCharge.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={
+                "reference": f"demo_pi_{secrets.token_hex(12)}",
+                "amount_minor": amount_minor,
+                "currency": currency,
+                "status": "failed" if fails else "succeeded",
+                "failure_message": "Your card has insufficient funds." if fails else "",
+            },
+        )
+        return self.retrieve(charge.reference)
+
 
 def charge_card(*, reference: str, card_number: str) -> tuple[bytes, str]:
     """Charge the demo card for a payment, as Stripe would when the buyer confirms.
@@ -109,9 +145,7 @@ def charge_card(*, reference: str, card_number: str) -> tuple[bytes, str]:
     """
     from commerce.models import DemoCharge
 
-    number = "".join(card_number.split())
-    if not (number.isdigit() and len(number) == 16 and _luhn_ok(number)):
-        raise CommerceError("invalid_card")
+    number = _card_number(card_number)
     succeeded = number != DECLINED
     charged = DemoCharge.objects.filter(
         reference=reference, status__in=["pending", "failed"]
@@ -121,6 +155,19 @@ def charge_card(*, reference: str, card_number: str) -> tuple[bytes, str]:
     )
     if not charged and DemoCharge.objects.filter(reference=reference, status=CANCELED).exists():
         raise PaymentError("payment_cancelled")
+    return signed_event(reference=reference, succeeded=succeeded)
+
+
+def _card_number(card_number: str) -> str:
+    """The digits of a test card, or CommerceError("invalid_card")."""
+    number = "".join(str(card_number).split())
+    if not (number.isdigit() and len(number) == 16 and _luhn_ok(number)):
+        raise CommerceError("invalid_card")
+    return number
+
+
+def signed_event(*, reference: str, succeeded: bool) -> tuple[bytes, str]:
+    """The Stripe-shaped `payment_intent.*` event for a demo charge, signed like Stripe's."""
     event = {
         "id": f"evt_demo_{secrets.token_hex(12)}",
         "object": "event",

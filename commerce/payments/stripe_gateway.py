@@ -4,7 +4,7 @@ import stripe
 from django.conf import settings
 
 from commerce.exceptions import PaymentError
-from commerce.payments.base import GatewayPayment, InvalidSignature, PaymentGateway
+from commerce.payments.base import GatewayPayment, InvalidSignature, PaymentGateway, SavedCard
 
 STATUS = {
     "succeeded": "succeeded",
@@ -97,3 +97,60 @@ class StripeGateway(PaymentGateway):
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise InvalidSignature(str(exc)) from exc
         return event.to_dict() if hasattr(event, "to_dict") else dict(event)
+
+    def save_card(self, *, card, email, customer_reference=""):
+        """A Customer (made once) and a SetupIntent confirmed with the PaymentMethod `card`
+        (from Stripe.js) for off-session use: Stripe attaches it to the customer."""
+        try:
+            if not customer_reference:
+                customer = self.client.v1.customers.create({"email": email})
+                customer_reference = customer.id
+            setup = self.client.v1.setup_intents.create(
+                {
+                    "customer": customer_reference,
+                    "payment_method": card,
+                    "payment_method_types": ["card"],
+                    "usage": "off_session",
+                    "confirm": True,
+                }
+            )
+        except stripe.StripeError as exc:
+            raise PaymentError("card_not_saved") from exc
+        if setup.status != "succeeded":
+            raise PaymentError("card_not_saved")
+        return SavedCard(customer_reference, setup.payment_method)
+
+    def charge_saved_card(self, *, card, amount_minor, currency, idempotency_key, metadata=None):
+        """A PaymentIntent confirmed off-session; a refused card (CardError) carries the
+        failed intent, whose id is the reference the webhook will name."""
+        params = {
+            "amount": amount_minor,
+            "currency": currency.lower(),
+            "customer": card.customer_reference,
+            "payment_method": card.payment_method_reference,
+            "off_session": True,
+            "confirm": True,
+            "metadata": metadata or {},
+        }
+        try:
+            intent = self.client.v1.payment_intents.create(
+                params, {"idempotency_key": idempotency_key}
+            )
+        except stripe.CardError as exc:
+            failed = (exc.error and exc.error.payment_intent) or None
+            return GatewayPayment(
+                reference=getattr(failed, "id", "") or "",
+                status="failed",
+                amount_minor=amount_minor,
+                currency=currency,
+                failure_message=(exc.user_message or str(exc))[:255],
+            )
+        except stripe.StripeError as exc:
+            raise PaymentError("payment_unavailable") from exc
+        status = STATUS.get(intent.status, "pending")
+        return GatewayPayment(
+            reference=intent.id,
+            status=status,
+            amount_minor=intent.amount,
+            currency=intent.currency.upper(),
+        )

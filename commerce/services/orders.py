@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commerce import payment_owners
 from commerce.audit import PAYMENT_REFUNDED
 from commerce.models import (
     FollowUpStatus,
@@ -60,6 +61,18 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
     event_id, event_type, reference = _event_fields(event)
     if not event_id:
         return "ignored"
+    owner = payment_owners.handler_for(reference)
+    if owner is not None:
+        # Another app's payment (a pre-order's capture): it applies, commerce records once.
+        with transaction.atomic():
+            if event_type not in HANDLED_TYPES:
+                outcome = "ignored"
+            else:
+                outcome = owner(reference=reference, event_type=event_type, gateway=gateway)
+            if not _record_event_once(event_id, event_type, outcome):
+                transaction.set_rollback(True)  # a replay changes nothing
+                return "duplicate"
+        return outcome
     truth = None
     if event_type == "payment_intent.succeeded" and sql_core.in_use():
         truth = _ask_gateway(gateway, reference)
