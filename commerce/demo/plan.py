@@ -155,7 +155,7 @@ class Scenario:
 DECLINED_THEN_PAID = Scenario(
     "cloud-native-vienna", "Conference Pass", 1, "marco.rossi@example.com", days_ago=6
 )
-# Held the last seats, let the hold expire, paid once the event had sold out:
+# Held one of the last seats, let the hold expire, paid once the event had sold out:
 # refunded automatically (commerce.services.orders.refund_unfulfillable).
 LATE_PAYMENT = Scenario(
     "living-room-session-ellie-marsh", "Sofa Seat", 1, "Nina Brandt <nina.brandt@example.org>"
@@ -203,7 +203,7 @@ def parse_buyer(text: str) -> Buyer:
     if "<" in text:
         name, email = text.rstrip(">").split("<")
         return Buyer(email.strip(), name.strip(), member=False)
-    member = next(m for m in (*MEMBERS,) if m.email == text)
+    member = next(m for m in MEMBERS if m.email == text)
     return Buyer(member.email, member.name, member=True)
 
 
