@@ -10,9 +10,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from core.health import healthz
 from core.language_switch import switch_language
 from event_pages.admin_views import SiteHistoryView, admin_view
+from fulfilment.metrics_views import metrics
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     # Wagtail's site history report, keeping organizations apart (ahead of Wagtail's own route).
     path("admin/reports/site-history/", admin_view(SiteHistoryView.as_view())),
     path(

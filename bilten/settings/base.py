@@ -9,6 +9,7 @@ and the demo payment gateway). See the configuration table in README.md.
 import base64
 import datetime as dt
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -329,6 +330,13 @@ def _encryption_keys(value: str) -> list[tuple[str, bytes]]:
 # production.py refuses to start without it. Rotate by putting a new key first.
 FULFILMENT_ENCRYPTION_KEYS = _encryption_keys(env("FULFILMENT_ENCRYPTION_KEYS")) or [
     ("dev", hashlib.sha256(f"bilten-credentials:{SECRET_KEY}".encode()).digest())
+]
+
+# Who may read /metrics without a Platform admin session (CIDRs, comma-separated).
+METRICS_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(cidr.strip(), strict=False))
+    for cidr in env("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32").split(",")
+    if cidr.strip()
 ]
 
 # --- Search ------------------------------------------------------------------
