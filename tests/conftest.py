@@ -50,6 +50,13 @@ PERMISSION_MIGRATIONS = [
         "create_submit_translation_permission",
     ),
 ]
+# The background schedules the commerce migrations create (gone after a flush).
+SCHEDULE_MIGRATIONS = [
+    ("commerce.migrations.0004_expire_holds_schedule", "create_schedule"),
+    ("commerce.migrations.0012_follow_up_refunds", "create_schedule"),
+    ("commerce.migrations.0013_email_sweep_schedule", "create_schedule"),
+    ("commerce.migrations.0014_one_implementation", "tasks_in_one_module"),
+]
 
 
 def ensure_site_baseline():
@@ -75,7 +82,7 @@ def ensure_site_baseline():
     )
     if not Collection.get_first_root_node():
         Collection.add_root(name="Root")
-    for module, function in PERMISSION_MIGRATIONS:
+    for module, function in PERMISSION_MIGRATIONS + SCHEDULE_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
     ensure_role_groups(apps)
     grant_marketing(apps, home_page=home)
@@ -92,6 +99,24 @@ def organization(home_page):
     from tests.factories import make_organization
 
     return make_organization(home_page, "Aurora Live")
+
+
+@pytest.fixture
+def organizer(organization):
+    """An organizer of `organization` (org@example.com)."""
+    from accounts.roles import make_organizer
+    from tests.factories import make_user
+
+    user = make_user("org@example.com")
+    make_organizer(user, organization)
+    return user
+
+
+@pytest.fixture
+def editor(client, organizer):
+    """The test client, signed in as the organizer."""
+    client.force_login(organizer)
+    return client
 
 
 @pytest.fixture

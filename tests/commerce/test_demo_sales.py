@@ -77,6 +77,7 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
             yield result
         finally:
             call_command("flush", interactive=False, verbosity=0)
+            ensure_site_baseline()  # what the migrations made, for the tests after these
 
 
 def seed_again() -> str:
