@@ -13,8 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from core.money import CURRENCIES, MoneyMinorField
+from fulfilment.email_variables import validate_template_text
 
 
 class Fallback(models.TextChoices):
@@ -263,3 +265,29 @@ class AssignmentLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+@register_setting(icon="mail")
+class TicketEmailTemplate(BaseGenericSetting):
+    """The ticket delivery email, editable in Settings (spec 002, 5.5), per language.
+
+    Variables: {event_name}, {variant}, {ticket_email}, {ticket_password}
+    (fulfilment.email_variables). A blank subject or body sends the built-in,
+    translated text of that language.
+    """
+
+    subject_en = models.CharField(
+        _("subject (English)"), max_length=200, blank=True, validators=[validate_template_text]
+    )
+    body_en = models.TextField(_("body (English)"), blank=True, validators=[validate_template_text])
+    subject_de = models.CharField(
+        _("subject (German)"), max_length=200, blank=True, validators=[validate_template_text]
+    )
+    body_de = models.TextField(_("body (German)"), blank=True, validators=[validate_template_text])
+    subject_fr = models.CharField(
+        _("subject (French)"), max_length=200, blank=True, validators=[validate_template_text]
+    )
+    body_fr = models.TextField(_("body (French)"), blank=True, validators=[validate_template_text])
+
+    class Meta:
+        verbose_name = _("ticket delivery email")
