@@ -313,9 +313,10 @@ TICKET_SECRET_KEY = (
     env("TICKET_SECRET_KEY") or hashlib.sha256(f"bilten-ticket:{SECRET_KEY}".encode()).hexdigest()
 )
 
+
 # --- Pre-order fulfilment ------------------------------------------------------
 def _encryption_keys(value: str) -> list[tuple[str, bytes]]:
-    """"new-id:base64key,old-id:base64key" -> [(id, 32 bytes)]; the first encrypts."""
+    """Parse "new-id:base64key,old-id:base64key" into [(id, 32 bytes)]; the first encrypts."""
     keys = []
     for item in filter(None, (part.strip() for part in value.split(","))):
         key_id, _, encoded = item.partition(":")
