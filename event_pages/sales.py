@@ -10,7 +10,7 @@ template tag (commerce/templatetags/sales_tags.py).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -24,6 +24,10 @@ class SalesSlot:
     # (events=, now=None) -> the demo sales history bought for these demo events, with
     # .created (a Counter), .summary and .logins for seed_demo to print
     seed_demo_sales: Callable | None = None
+    # More demo steps run by seed_demo after the sales history, in order, each
+    # (events=) -> an object with .created (a Counter), .summary and .logins like the
+    # sales history's (e.g. fulfilment's pre-order event); see add_seed_demo_step
+    seed_demo_steps: list[Callable] = field(default_factory=list)
 
     def connected(self) -> "SalesSlot":
         if self.availability is None:
@@ -40,3 +44,9 @@ def connect(**answers) -> None:
         if not hasattr(slot, name):
             raise TypeError(f"event_pages.sales has no slot named {name!r}")
         setattr(slot, name, answer)
+
+
+def add_seed_demo_step(step: Callable) -> None:
+    """Called by an app at start-up to add its part of the demo to seed_demo (once)."""
+    if step not in slot.seed_demo_steps:
+        slot.seed_demo_steps.append(step)

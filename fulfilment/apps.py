@@ -6,3 +6,9 @@ class FulfilmentConfig(AppConfig):
     name = "fulfilment"
     verbose_name = _("Pre-order fulfilment")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from event_pages import sales
+        from fulfilment.demo.seed import seed_demo_pre_orders
+
+        sales.add_seed_demo_step(seed_demo_pre_orders)  # seed_demo's pre-order event

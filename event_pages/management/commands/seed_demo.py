@@ -1,5 +1,6 @@
 """python manage.py seed_demo — demo organizations, events, German pages, one login per role
-and, when the sales app is installed, weeks of orders (commerce.demo.sales, through the slot).
+and, when the sales app is installed, weeks of orders (commerce.demo.sales, through the slot),
+then the demo steps other apps add to the slot (fulfilment's pre-order event).
 
 Idempotent: a second run finds everything by slug, name or email and changes
 nothing. Refuses to run with production settings, because it creates logins
@@ -57,6 +58,9 @@ class Command(BaseCommand):
         if sales.slot.seed_demo_sales is not None:  # commerce buys the demo's orders
             sales_history = sales.slot.seed_demo_sales(events=report.events)
             report.created.update(sales_history.created)
+        extras = [step(events=report.events) for step in sales.slot.seed_demo_steps]
+        for extra in extras:  # e.g. fulfilment's pre-order event
+            report.created.update(extra.created)
         elapsed = time.monotonic() - started
 
         created = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()) if n)
@@ -73,6 +77,9 @@ class Command(BaseCommand):
         )
         if sales_history is not None:
             for line in sales_history.summary:
+                self.stdout.write(line)
+        for extra in extras:
+            for line in extra.summary:
                 self.stdout.write(line)
         if report.missing_german:
             self.stdout.write(
@@ -98,3 +105,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.email:<24} {user.name:<16} {user.description}")
         for email, name, description in sales_history.logins if sales_history else ():
             self.stdout.write(f"  {email:<24} {name:<16} {description}")
+        for extra in extras:
+            for email, name, description in extra.logins:
+                self.stdout.write(f"  {email:<24} {name:<16} {description}")
