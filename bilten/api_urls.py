@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from accounts.api.views import RefreshView, RegisterView, TokenView
 from commerce.api import views as commerce
 from event_pages.api import views as events
+from fulfilment import preorder_api
 
 urlpatterns = [
     path("auth/register/", RegisterView.as_view(), name="api-register"),
@@ -29,5 +30,16 @@ urlpatterns = [
     path("orders/", commerce.OrderListView.as_view(), name="api-orders"),
     path("orders/<str:number>/", commerce.OrderDetailView.as_view(), name="api-order"),
     path("tickets/<str:code>/qr.png", commerce.TicketQRView.as_view(), name="api-ticket-qr"),
+    path(
+        "events/<int:pk>/pre-orders/",
+        preorder_api.PreOrderCreateView.as_view(),
+        name="api-event-pre-orders",
+    ),
+    path("me/pre-orders/", preorder_api.MyPreOrdersView.as_view(), name="api-my-pre-orders"),
+    path(
+        "admin/events/<int:pk>/capture/",
+        preorder_api.EventCaptureView.as_view(),
+        name="api-admin-event-capture",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -36,6 +36,7 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
     )
 
 urlpatterns += i18n_patterns(
+    path("account/pre-orders/", include("fulfilment.portal_urls")),
     path("account/", include("accounts.urls")),
     path("", include("commerce.urls")),
     path("", include(wagtail_urls)),

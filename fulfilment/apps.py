@@ -12,3 +12,10 @@ class FulfilmentConfig(AppConfig):
         from fulfilment.demo.seed import seed_demo_pre_orders
 
         sales.add_seed_demo_step(seed_demo_pre_orders)  # seed_demo's pre-order event
+
+        from commerce import payment_owners
+        from fulfilment import event_api
+        from fulfilment.services import capture
+
+        payment_owners.register(capture.owner_of)  # pre-order charges' webhooks
+        event_api.connect()  # "pre_order" in the events API

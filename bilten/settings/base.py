@@ -340,6 +340,15 @@ METRICS_ALLOWED_NETWORKS = [
     if cidr.strip()
 ]
 
+# Pre-orders are captured off-session once a week (day 0 = Monday ... 6 = Sunday, at
+# this time in this zone); a refused card is retried every PRE_ORDER_RETRY_HOURS, up to
+# PRE_ORDER_CAPTURE_RETRIES more times, before the pre-order fails.
+PRE_ORDER_CAPTURE_DAY = int(env("PRE_ORDER_CAPTURE_DAY", "1"))
+PRE_ORDER_CAPTURE_TIME = env("PRE_ORDER_CAPTURE_TIME", "19:00")
+PRE_ORDER_CAPTURE_TIME_ZONE = env("PRE_ORDER_CAPTURE_TIME_ZONE", "Europe/Berlin")
+PRE_ORDER_CAPTURE_RETRIES = int(env("PRE_ORDER_CAPTURE_RETRIES", "3"))
+PRE_ORDER_RETRY_HOURS = int(env("PRE_ORDER_RETRY_HOURS", "24"))
+
 # --- Search ------------------------------------------------------------------
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
 if SEARCH_BACKEND == "database":

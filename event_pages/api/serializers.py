@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.money import CURRENCY_CODES
-from event_pages import sales
+from event_pages import api_extensions, sales
 from event_pages.models import MAX_COUNT, TIME_ZONES, EventPage, Venue
 
 
@@ -100,6 +100,12 @@ class EventDetailSerializer(EventSummarySerializer):
     class Meta(EventSummarySerializer.Meta):
         fields = EventSummarySerializer.Meta.fields + ["total_capacity", "tiers"]
 
+    def to_representation(self, event):
+        body = super().to_representation(event)
+        for extra in api_extensions.fields():  # e.g. "pre_order" (fulfilment)
+            body[extra.name] = extra.represent(event)
+        return body
+
     @extend_schema_field(TierAvailabilitySerializer(many=True))
     def get_tiers(self, event):
         current = sales.slot.connected().availability(event)
@@ -170,6 +176,13 @@ class EventCreateSerializer(serializers.Serializer):
     tiers = TierInputSerializer(many=True, required=False)
     organization = serializers.IntegerField(required=False)
 
+    def get_fields(self):
+        fields = super().get_fields()
+        for extra in api_extensions.fields():  # e.g. "pre_order" (fulfilment)
+            if extra.input_field is not None:
+                fields[extra.name] = extra.input_field()
+        return fields
+
     def validate(self, attrs):
         from event_pages import rules
 
@@ -177,6 +190,9 @@ class EventCreateSerializer(serializers.Serializer):
         for name in ("start", "end"):
             if attrs.get(name) is not None:
                 attrs[name] = _aware_in(attrs[name], zone, name)
+        for extra in api_extensions.fields():
+            if extra.clean is not None and attrs.get(extra.name) is not None:
+                attrs[extra.name] = extra.clean(attrs[extra.name], attrs)
         if attrs.get("end") and attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": ["The end must not be before the start."]})
         tiers = [

@@ -1,5 +1,6 @@
 """Public event catalogue and the organizer's event API."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -9,7 +10,7 @@ from rest_framework.views import APIView
 from wagtail.models import Locale
 
 from core.api.schema import ErrorSerializer
-from event_pages import services
+from event_pages import api_extensions, services
 from event_pages.api.serializers import (
     EventCreateSerializer,
     EventDetailSerializer,
@@ -84,7 +85,13 @@ class OrganizerEventCreateView(APIView):
             raise serializers.ValidationError(
                 {"venue": ["Choose one of this organization's venues or a shared one."]}
             )
-        event = services.create_draft_event(user=request.user, organization=organization, data=data)
+        with transaction.atomic():
+            event = services.create_draft_event(
+                user=request.user, organization=organization, data=data
+            )
+            for extra in api_extensions.fields():  # e.g. the pre-order offer (fulfilment)
+                if extra.save is not None and data.get(extra.name) is not None:
+                    extra.save(event=event, value=data[extra.name], user=request.user)
         body = EventDetailSerializer(event).data
         body["live"] = False
         return Response(body, status=status.HTTP_201_CREATED)
