@@ -125,7 +125,7 @@ def paid_pre_orders(offer: PreOrderOffer, run: str, count: int) -> list[User]:
     password = make_password(None)  # unusable: nobody logs in as a bench member
     members = User.objects.bulk_create(
         [
-            User(email=f"bench-{run}-{n:05d}@members.example", name=f"Member {n}", password=password)
+            User(email=f"bench-{run}-{n:05d}@members.example", name=f"M {n}", password=password)
             for n in range(count)
         ],
         batch_size=2000,
