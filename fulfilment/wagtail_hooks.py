@@ -6,16 +6,26 @@ Each part of issue 9 registers its own items under the menu
 
 from django.urls import include, path
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
-from fulfilment import dashboard_views
+from fulfilment import audit, dashboard_views, erasure_views  # noqa: F401  (audit: log actions)
 from fulfilment.admin_menu import (
     FULFILMENT_MENU_HOOK,
     dashboard_menu_item,
     fulfilment_submenu_item,
 )
+from fulfilment.admin_viewsets import AssignmentLogViewSet, PreOrderViewSet, TicketViewSet
+from fulfilment.models import AssignmentLog, PreOrder, TicketCredential
+from fulfilment.permissions import FulfilmentPermissionPolicy
+
+# Permission policies first, before any viewset asks for them (fulfilment.permissions).
+register_permission_policy(PreOrder, FulfilmentPermissionPolicy(PreOrder))
+register_permission_policy(TicketCredential, FulfilmentPermissionPolicy(TicketCredential))
+register_permission_policy(AssignmentLog, FulfilmentPermissionPolicy(AssignmentLog))
 
 dashboard_urls = [
     path("", dashboard_views.dashboard, name="dashboard"),
+    path("erase/", erasure_views.erase, name="erase"),
 ]
 
 
@@ -32,3 +42,18 @@ def register_dashboard_menu_item():
 @hooks.register("register_admin_urls")
 def register_dashboard_urls():
     return [path("fulfilment/", include((dashboard_urls, "bilten_fulfilment")))]
+
+
+@hooks.register("register_admin_viewset")
+def register_pre_order_viewset():
+    return PreOrderViewSet("bilten_pre_orders")
+
+
+@hooks.register("register_admin_viewset")
+def register_ticket_viewset():
+    return TicketViewSet("bilten_tickets")
+
+
+@hooks.register("register_admin_viewset")
+def register_assignment_log_viewset():
+    return AssignmentLogViewSet("bilten_assignment_log")

@@ -1,0 +1,153 @@
+"""The figures of the fulfilment dashboard, as a few aggregate queries whatever the volume.
+
+Every function takes `event_keys`: None for every event (Fulfilment, Support, Platform
+admin), or a subquery of the events the user may see (an organizer's), and optionally
+one event's key. Nothing here loops over rows in Python beyond the rows it returns.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from fulfilment.models import (
+    PAID_STATUSES,
+    PreOrder,
+    PreOrderStatus,
+    TicketCredential,
+    TicketStatus,
+    Variant,
+)
+
+MATRIX_ROWS = 40  # variant rows shown at once; the rest are counted, not listed
+ORDERED_STATUSES = (PreOrderStatus.PROCESSING, *PAID_STATUSES)
+
+
+def _scoped(queryset: QuerySet, event_keys, event_key=None) -> QuerySet:
+    if event_keys is not None:
+        queryset = queryset.filter(event_key__in=event_keys)
+    if event_key is not None:
+        queryset = queryset.filter(event_key=event_key)
+    return queryset
+
+
+@dataclass
+class Overview:
+    pre_orders: int = 0
+    paid: int = 0
+    fulfilled: int = 0
+    waiting: int = 0
+    failed_payments: int = 0
+    tickets: int = 0
+    unmatched: int = 0
+
+    @property
+    def fulfilled_percent(self) -> int:
+        """Fulfilled of the paid pre-orders (an unpaid one is never given a ticket)."""
+        return round(100 * self.fulfilled / self.paid) if self.paid else 0
+
+
+def overview(event_keys=None, event_key=None) -> Overview:
+    """The overview cards: two queries, one per table."""
+    orders = _scoped(PreOrder.objects.all(), event_keys, event_key).aggregate(
+        pre_orders=Count("pk", filter=~Q(status=PreOrderStatus.CANCELLED)),
+        paid=Count("pk", filter=Q(status__in=PAID_STATUSES)),
+        fulfilled=Count("pk", filter=Q(status=PreOrderStatus.FULFILLED)),
+        waiting=Count("pk", filter=Q(status=PreOrderStatus.WAITING_FOR_STOCK)),
+        failed_payments=Count("pk", filter=Q(status=PreOrderStatus.FAILED)),
+    )
+    tickets = _scoped(TicketCredential.objects.all(), event_keys, event_key).aggregate(
+        tickets=Count("pk"),
+        unmatched=Count("pk", filter=Q(status=TicketStatus.UNMATCHED)),
+    )
+    return Overview(**orders, **tickets)
+
+
+@dataclass
+class MatrixCell:
+    event_title: str
+    variant: str
+    ordered: int
+    uploaded: int
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.ordered - self.uploaded, 0)
+
+    @property
+    def surplus(self) -> int:
+        return max(self.uploaded - self.ordered, 0)
+
+    @property
+    def coverage_percent(self) -> int:
+        if not self.ordered:
+            return 100
+        return min(round(100 * self.uploaded / self.ordered), 999)
+
+    @property
+    def level(self) -> int:
+        """0 (nothing uploaded) .. 4 (all ordered covered): the heat-map colour step."""
+        if self.ordered == 0:
+            return 4
+        ratio = self.uploaded / self.ordered
+        if ratio >= 1:
+            return 4
+        if ratio >= 0.75:
+            return 3
+        if ratio >= 0.5:
+            return 2
+        if ratio > 0:
+            return 1
+        return 0
+
+
+@dataclass
+class Matrix:
+    cells: list[MatrixCell] = field(default_factory=list)
+    total_rows: int = 0
+
+    @property
+    def hidden_rows(self) -> int:
+        return self.total_rows - len(self.cells)
+
+
+def variant_matrix(event_keys=None, event_key=None, *, limit=MATRIX_ROWS) -> Matrix:
+    """Ordered (pre-orders not failed or cancelled) vs uploaded tickets per (event, variant).
+
+    Three grouped queries and one for the names. Rows with the largest shortfall come
+    first, so across many events the ones that need tickets are on top.
+    """
+    ordered = _scoped(PreOrder.objects.filter(status__in=ORDERED_STATUSES), event_keys, event_key)
+    uploaded = _scoped(TicketCredential.objects.all(), event_keys, event_key)
+    counts: dict[tuple, list[int]] = {}
+    for row in ordered.values("event_key", "variant_id").annotate(n=Count("pk")).order_by():
+        counts.setdefault((row["event_key"], row["variant_id"]), [0, 0])[0] = row["n"]
+    for row in uploaded.values("event_key", "variant_id").annotate(n=Count("pk")).order_by():
+        counts.setdefault((row["event_key"], row["variant_id"]), [0, 0])[1] = row["n"]
+    ranked = sorted(
+        counts.items(), key=lambda item: (item[1][1] - item[1][0], str(item[0][0]), item[0][1] or 0)
+    )[:limit]
+    variant_ids = {variant_id for (_key, variant_id), _n in ranked if variant_id}
+    variants = {v.pk: v for v in Variant.objects.filter(pk__in=variant_ids)}
+    event_keys_shown = {key for (key, _variant), _n in ranked}
+    from event_pages.models import EventPage
+
+    titles = {}
+    for key, title in (
+        EventPage.objects.filter(translation_key__in=event_keys_shown)
+        .order_by("translation_key", "locale_id")
+        .values_list("translation_key", "title")
+    ):
+        titles.setdefault(key, title)
+    cells = []
+    for (key, variant_id), (n_ordered, n_uploaded) in ranked:
+        variant = variants.get(variant_id)
+        cells.append(
+            MatrixCell(
+                event_title=titles.get(key, str(key)),
+                variant=variant.name if variant else "",
+                ordered=n_ordered,
+                uploaded=n_uploaded,
+            )
+        )
+    cells.sort(key=lambda cell: (cell.event_title.lower(), cell.variant.lower()))
+    return Matrix(cells=cells, total_rows=len(counts))

@@ -1,0 +1,192 @@
+"""The fulfilment dashboard: its figures, the variant matrix, filters and bulk actions."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.roles import FULFILMENT, SUPPORT
+from fulfilment.models import AssignmentLog, PreOrderStatus, TicketStatus
+from tests.factories import make_event, make_user
+from tests.fulfilment.dashboard_data import fulfil, make_offer, make_pre_order, make_ticket
+
+pytestmark = pytest.mark.django_db
+URL = "/admin/fulfilment/"
+
+
+def staff(role=FULFILMENT, email="fulfilment@example.com"):
+    user = make_user(email)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def night(organization):
+    """Harbour Night: Early entry 3 ordered / 2 uploaded, Late entry 2 ordered / 0 uploaded."""
+    offer = make_offer(make_event(organization, "Harbour Night"))
+    early, late = offer.variants.all()
+    done = make_pre_order(offer, variant=early, member=make_user("ada@example.com"))
+    fulfil(done, make_ticket(offer, variant=early, email="ticket-ada@promoter.example"))
+    make_pre_order(offer, variant=early, status=PreOrderStatus.WAITING_FOR_STOCK)
+    make_pre_order(offer, variant=early, status=PreOrderStatus.PROCESSING)
+    make_pre_order(offer, variant=late, status=PreOrderStatus.WAITING_FOR_STOCK)
+    make_pre_order(offer, variant=late, status=PreOrderStatus.CONFIRMED)
+    make_pre_order(offer, variant=late, status=PreOrderStatus.FAILED)
+    make_pre_order(offer, variant=late, status=PreOrderStatus.CANCELLED)
+    make_ticket(offer, variant=early, status=TicketStatus.UNMATCHED)
+    return offer
+
+
+def cards(response):
+    return response.context["overview"]
+
+
+def test_the_overview_cards_count_what_the_rows_say(client, night):
+    client.force_login(staff())
+    response = client.get(URL)
+    assert response.status_code == 200
+    overview = cards(response)
+    assert overview.pre_orders == 6  # the cancelled one is not a pre-order any more
+    assert overview.tickets == 2
+    assert overview.paid == 4
+    assert overview.fulfilled == 1
+    assert overview.fulfilled_percent == 25
+    assert overview.unmatched == 1
+    assert overview.waiting == 2
+    assert overview.failed_payments == 1
+    html = response.content.decode()
+    assert '<li data-card="fulfilled"><span>Fulfilled</span><strong>25 %</strong>' in html
+
+
+def test_the_heat_map_shows_ordered_and_uploaded_per_variant_in_words_too(client, night):
+    client.force_login(staff())
+    response = client.get(URL, {"event": night.event_id})
+    cells = {cell.variant: cell for cell in response.context["matrix"].cells}
+    assert (cells["Early entry"].ordered, cells["Early entry"].uploaded) == (3, 2)
+    assert (cells["Late entry"].ordered, cells["Late entry"].uploaded) == (2, 0)
+    assert cells["Late entry"].level == 0 and cells["Early entry"].level == 2
+    html = response.content.decode()
+    assert 'data-level="0"' in html and "2 tickets short" in html and "1 ticket short" in html
+
+
+def test_filters_narrow_the_list_by_status_member_ticket_email_and_variant(client, night):
+    client.force_login(staff())
+
+    def members(**filters):
+        page = client.get(URL, filters).context["page"]
+        return sorted(p.member.email for p in page.object_list)
+
+    assert len(members()) == 7
+    assert len(members(status="waiting_for_stock")) == 2
+    assert members(member="ada@") == ["ada@example.com"]
+    assert members(email="ticket-ada") == ["ada@example.com"]
+    assert len(members(variant="late")) == 4
+
+
+def test_a_bad_filter_names_the_field_and_the_rule(client, night):
+    client.force_login(staff())
+    response = client.get(URL, {"status": "lost", "event": "abc"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Status: Select a valid choice." in html
+    assert "Event: Enter a whole number." in html
+    assert len(response.context["page"].object_list) == 0
+
+
+def test_mark_used_changes_the_chosen_assigned_tickets_and_logs_it(client, night):
+    user = staff()
+    client.force_login(user)
+    done = night.pre_orders.get(status=PreOrderStatus.FULFILLED)
+    response = client.post(URL, {"action": "mark_used", "pre_order": [str(done.pk)]})
+    assert response.status_code == 302
+    done.assignment.ticket.refresh_from_db()
+    assert done.assignment.ticket.status == TicketStatus.USED
+    entry = AssignmentLog.objects.get(action="ticket_marked_used")
+    assert entry.actor == user and entry.pre_order_id == done.pk
+
+
+def test_export_is_a_safe_csv_without_passwords(client, night):
+    client.force_login(staff())
+    done = night.pre_orders.get(status=PreOrderStatus.FULFILLED)
+    done.member.email = "=cmd@example.com"
+    done.member.save()
+    response = client.post(URL, {"action": "export", "everything_filtered": "1"})
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["pre_order", "event", "member_email"]
+    assert len(rows) == 1 + 7
+    assert "'=cmd@example.com" in text
+    assert "password" not in text.lower() and "secret-" not in text
+
+
+def test_bulk_actions_without_a_choice_say_what_is_missing(client, night):
+    client.force_login(staff())
+    response = client.post(URL, {"action": "mark_used"}, follow=True)
+    assert "Choose at least one pre-order" in response.content.decode()
+
+
+def test_resend_goes_through_the_delivery_service_when_it_is_there(client, night):
+    from fulfilment.services import bulk_actions
+
+    client.force_login(staff())
+    done = night.pre_orders.get(status=PreOrderStatus.FULFILLED)
+    response = client.post(URL, {"action": "resend", "pre_order": [str(done.pk)]}, follow=True)
+    html = response.content.decode()
+    if bulk_actions.resend_available():
+        assert "1 ticket email queued again." in html
+    else:
+        assert "delivery is not set up" in html
+
+
+def test_members_and_marketing_are_refused(client, night):
+    client.force_login(make_user("member@example.com"))
+    assert client.get(URL).status_code in (302, 403)
+    client.force_login(staff("Marketing", "marketing@example.com"))
+    assert client.get(URL).status_code in (302, 403)
+
+
+def test_an_organizer_sees_and_acts_on_their_own_events_only(
+    client, organizer, other_organization, night
+):
+    other = make_offer(make_event(other_organization, "North Summit"), variants=("Main",))
+    foreign = make_pre_order(other, variant=other.variants.get())
+    fulfil(foreign, make_ticket(other, variant=other.variants.get()))
+    client.force_login(organizer)
+
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert cards(response).pre_orders == 6
+    assert "North Summit" not in response.content.decode()
+    assert client.get(URL, {"event": other.event_id}).context["form"].errors["event"]
+
+    client.post(URL, {"action": "mark_used", "pre_order": [str(foreign.pk)]})
+    foreign.assignment.ticket.refresh_from_db()
+    assert foreign.assignment.ticket.status == TicketStatus.ASSIGNED
+    exported = client.post(URL, {"action": "export", "everything_filtered": "1"})
+    assert "North Summit" not in exported.content.decode("utf-8-sig")
+
+
+def test_support_sees_every_organizations_pre_orders(client, night, other_organization):
+    other = make_offer(make_event(other_organization, "North Summit"), variants=())
+    make_pre_order(other)
+    client.force_login(staff(SUPPORT, "support@example.com"))
+    assert cards(client.get(URL)).pre_orders == 7
+
+
+def test_more_events_and_pre_orders_cost_no_more_queries(client, organization, night):
+    client.force_login(staff())
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL).status_code == 200
+    for n in range(6):
+        offer = make_offer(make_event(organization, f"Extra {n}"), variants=("A", "B", "C"))
+        for variant in offer.variants.all():
+            fulfil(make_pre_order(offer, variant=variant), make_ticket(offer, variant=variant))
+            make_ticket(offer, variant=variant, status=TicketStatus.UNMATCHED)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(URL).status_code == 200
+    assert len(many) <= len(few), [q["sql"] for q in many.captured_queries]
