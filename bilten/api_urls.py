@@ -6,7 +6,9 @@ from drf_spectacular.views import SpectacularAPIView
 from accounts.api.views import RefreshView, RegisterView, TokenView
 from commerce.api import views as commerce
 from event_pages.api import views as events
+from fulfilment import assignment_api
 from fulfilment import preorder_api
+from fulfilment.upload_api import TicketUploadView
 
 urlpatterns = [
     path("auth/register/", RegisterView.as_view(), name="api-register"),
@@ -30,6 +32,22 @@ urlpatterns = [
     path("orders/", commerce.OrderListView.as_view(), name="api-orders"),
     path("orders/<str:number>/", commerce.OrderDetailView.as_view(), name="api-order"),
     path("tickets/<str:code>/qr.png", commerce.TicketQRView.as_view(), name="api-ticket-qr"),
+    path("admin/tickets/upload/", TicketUploadView.as_view(), name="api-admin-ticket-upload"),
+    path(
+        "admin/tickets/assignments/",
+        assignment_api.AssignmentListView.as_view(),
+        name="api-admin-assignments",
+    ),
+    path(
+        "admin/tickets/<int:pk>/resend/",
+        assignment_api.TicketResendView.as_view(),
+        name="api-admin-ticket-resend",
+    ),
+    path(
+        "admin/events/<int:pk>/reconcile/",
+        assignment_api.EventReconcileView.as_view(),
+        name="api-admin-event-reconcile",
+    ),
     path(
         "events/<int:pk>/pre-orders/",
         preorder_api.PreOrderCreateView.as_view(),

@@ -4,8 +4,10 @@ Each part of issue 9 registers its own items under the menu
 (fulfilment.admin_menu.FULFILMENT_MENU_HOOK) and its own URLs here.
 """
 
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from fulfilment import audit, dashboard_views, erasure_views  # noqa: F401  (audit: log actions)
@@ -17,6 +19,7 @@ from fulfilment.admin_menu import (
 from fulfilment.admin_viewsets import AssignmentLogViewSet, PreOrderViewSet, TicketViewSet
 from fulfilment.models import AssignmentLog, PreOrder, TicketCredential
 from fulfilment.permissions import FulfilmentPermissionPolicy
+from fulfilment.services.csv_import import may_upload
 
 # Permission policies first, before any viewset asks for them (fulfilment.permissions).
 register_permission_policy(PreOrder, FulfilmentPermissionPolicy(PreOrder))
@@ -57,3 +60,29 @@ def register_ticket_viewset():
 @hooks.register("register_admin_viewset")
 def register_assignment_log_viewset():
     return AssignmentLogViewSet("bilten_assignment_log")
+
+
+# --- Ticket upload (issue 9 §2: fulfilment/upload_views.py) ---------------------------
+
+
+class TicketUploadMenuItem(MenuItem):
+    """Shown to the Fulfilment group, the Platform admin and organizers (their events)."""
+
+    def is_shown(self, request):
+        return may_upload(request.user)
+
+
+@hooks.register(FULFILMENT_MENU_HOOK)
+def register_ticket_upload_menu_item():
+    return TicketUploadMenuItem(
+        _("Ticket upload"),
+        reverse_lazy("bilten_ticket_upload:upload"),
+        name="ticket-upload",
+        icon_name="upload",
+        order=200,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_ticket_upload_urls():
+    return [path("fulfilment/tickets/upload/", include("fulfilment.upload_urls"))]
