@@ -12,13 +12,6 @@ from tests.factories import make_event, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organizer(organization):
-    user = make_user("org@example.com")
-    roles.make_organizer(user, organization)
-    return user
-
-
 def test_the_five_role_groups_exist_with_admin_access():
     for name in roles.ROLE_NAMES:
         group = Group.objects.get(name=name)

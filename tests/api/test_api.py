@@ -3,7 +3,6 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts import roles
 from commerce.models import Order, Payment
 from event_pages.models import EventPage, Venue
 from tests.factories import PASSWORD, make_event, make_user
@@ -179,13 +178,6 @@ def test_nobody_else_sees_my_hold_order_or_ticket(event):
     code = Order.objects.get().tickets.first().code
     assert theirs.get(f"/api/v1/tickets/{code}/qr.png").status_code == 404
     assert APIClient().get(f"/api/v1/orders/{number}/").status_code == 404
-
-
-@pytest.fixture
-def organizer(organization):
-    user = make_user("org@example.com")
-    roles.make_organizer(user, organization)
-    return user
 
 
 def test_an_organizer_creates_a_draft_and_publishing_needs_an_enabled_tier(organizer):

@@ -19,13 +19,6 @@ from tests.factories import make_event, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organizer(organization):
-    user = make_user("org@example.com")
-    roles.make_organizer(user, organization)
-    return user
-
-
 def in_role(email, role):
     user = make_user(email)
     user.groups.add(Group.objects.get(name=role))

@@ -6,20 +6,12 @@ import io
 import openpyxl
 import pytest
 
-from accounts import roles
 from commerce.models import PromoCode
 from commerce.services.demo_payments import confirm_demo_payment
 from tests.commerce.payments import checkout, hold_for
 from tests.factories import make_event, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organizer(organization):
-    user = make_user("org@example.com")
-    roles.make_organizer(user, organization)
-    return user
 
 
 @pytest.fixture

@@ -8,19 +8,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from accounts import roles
 from event_pages.models import TicketTier
 from tests.commerce.test_admin_sales import body, sell
-from tests.factories import make_event, make_user
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organizer(organization):
-    user = make_user("org@example.com")
-    roles.make_organizer(user, organization)
-    return user
 
 
 @pytest.fixture

@@ -17,21 +17,6 @@ from tests.factories import make_event, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organizer(organization):
-    from accounts.roles import make_organizer
-
-    user = make_user("org@example.com")
-    make_organizer(user, organization)
-    return user
-
-
-@pytest.fixture
-def editor(client, organizer):
-    client.force_login(organizer)
-    return client
-
-
 def add_event(editor, organization, **kwargs):
     return editor.post(ADD_URL.format(parent=organization.pk), event_form(**kwargs))
 

@@ -14,16 +14,6 @@ pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 
 
-@pytest.fixture
-def editor(client, organization):
-    from accounts.roles import make_organizer
-
-    user = make_user("org@example.com")
-    make_organizer(user, organization)
-    client.force_login(user)
-    return client
-
-
 def add_event(editor, organization, **fields):
     return editor.post(ADD_URL.format(parent=organization.pk), event_form(**fields))
 

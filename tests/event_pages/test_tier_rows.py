@@ -13,19 +13,9 @@ from tests.event_pages.editor import (
     form_errors,
     tier,
 )
-from tests.factories import make_event, make_user
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client, organization):
-    from accounts.roles import make_organizer
-
-    user = make_user("org@example.com")
-    make_organizer(user, organization)
-    client.force_login(user)
-    return client
 
 
 def test_two_tiers_with_one_name_are_refused_beside_the_second(editor, organization):

@@ -5,13 +5,12 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from accounts import roles
 from commerce.models import Order, Payment, PaymentStatus, WebhookEvent
 from event_pages.models import EventPage
 from tests.api.test_api import authed
 from tests.commerce.payments import checkout, hold_for, post_webhook
 from tests.event_pages.editor import ADD_URL, event_form, form_errors, tier
-from tests.factories import make_event, make_user
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +21,6 @@ TOO_BIG = 2**31
 @pytest.fixture
 def event(organization):
     return make_event(organization, capacity=5, tiers=[("General", 2500, None)])
-
-
-@pytest.fixture
-def organizer(organization):
-    user = make_user("org@example.com")
-    roles.make_organizer(user, organization)
-    return user
 
 
 # --- bodies over the upload limit --------------------------------------------------------
@@ -150,12 +142,6 @@ def test_the_api_refuses_a_capacity_and_allocation_over_the_limit_naming_them(or
     assert "2147483647" in detail["total_capacity"][0]
     assert "2147483647" in detail["tiers"]["0"]["allocation"][0]
     assert not EventPage.objects.filter(title="Huge").exists()
-
-
-@pytest.fixture
-def editor(client, organizer):
-    client.force_login(organizer)
-    return client
 
 
 def test_the_editor_refuses_a_capacity_allocation_and_price_over_the_limit(editor, organization):
