@@ -15,14 +15,14 @@ from rest_framework import serializers
 
 from core.money import CURRENCY_CODES
 from event_pages import api_extensions
-from event_pages.api.serializers import _aware_in
+from event_pages.api.serializers import WallClockDateTimeField, _aware_in
 from fulfilment.models import Fallback, PreOrderOffer, Variant
 
 
 class VariantInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=80)
-    starts = serializers.DateTimeField(required=False, allow_null=True, default_timezone=None)
-    ends = serializers.DateTimeField(required=False, allow_null=True, default_timezone=None)
+    starts = WallClockDateTimeField(required=False, allow_null=True)
+    ends = WallClockDateTimeField(required=False, allow_null=True)
 
 
 class PreOrderInputSerializer(serializers.Serializer):
