@@ -1,4 +1,5 @@
-"""A tiny local stand-in for Stripe's HTTP API (payment intents and refunds).
+"""A tiny local stand-in for Stripe's HTTP API (payment intents, refunds, and saved
+cards: customers, setup intents and off-session payment intents).
 
 Just enough for the real Stripe SDK to talk to: it honours Idempotency-Key
 (the same key returns the same object) and lets a test mark an intent as
@@ -18,6 +19,9 @@ class StripeStandIn:
         self.refunds: list[dict] = []
         self.by_key: dict[str, dict] = {}
         self.requests: list[tuple[str, str, dict, str]] = []
+        self.customers: dict[str, dict] = {}
+        self.saved_methods: dict[str, str] = {}  # payment method -> customer
+        self.failing_methods: set[str] = set()  # saved, but every charge is declined
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,7 +57,66 @@ class StripeStandIn:
                 stand_in.requests.append(("POST", self.path, form, key))
                 if key and key in stand_in.by_key:
                     return self._reply(200, stand_in.by_key[key])
-                if self.path == "/v1/payment_intents":
+                if self.path == "/v1/customers":
+                    body = {"id": f"cus_{secrets.token_hex(8)}", "object": "customer"}
+                    stand_in.customers[body["id"]] = body
+                elif self.path == "/v1/setup_intents":
+                    method = form.get("payment_method", "")
+                    ok = method.startswith("pm_") and form.get("customer") in stand_in.customers
+                    body = {
+                        "id": f"seti_{secrets.token_hex(8)}",
+                        "object": "setup_intent",
+                        "customer": form.get("customer"),
+                        "payment_method": method,
+                        "usage": form.get("usage"),
+                        "status": "succeeded" if ok else "requires_payment_method",
+                    }
+                    if ok:
+                        stand_in.saved_methods[method] = form["customer"]
+                elif self.path == "/v1/payment_intents" and form.get("off_session") == "true":
+                    # A saved card charged without the customer (confirm=true).
+                    intent_id = f"pi_{secrets.token_hex(8)}"
+                    method = form.get("payment_method", "")
+                    fails = method in stand_in.failing_methods or (
+                        stand_in.saved_methods.get(method) != form.get("customer")
+                    )
+                    body = {
+                        "id": intent_id,
+                        "object": "payment_intent",
+                        "amount": int(form["amount"]),
+                        "currency": form["currency"],
+                        "customer": form.get("customer"),
+                        "payment_method": method,
+                        "status": "requires_payment_method" if fails else "succeeded",
+                        "client_secret": f"{intent_id}_secret_{secrets.token_hex(6)}",
+                        "metadata": {
+                            k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")
+                        },
+                        "last_payment_error": (
+                            {
+                                "code": "card_declined",
+                                "message": "Your card has insufficient funds.",
+                            }
+                            if fails
+                            else None
+                        ),
+                    }
+                    stand_in.intents[intent_id] = body
+                    if key:
+                        stand_in.by_key[key] = body
+                    if fails:  # Stripe answers 402 with the failed intent inside the error
+                        error = {
+                            "error": {
+                                "type": "card_error",
+                                "code": "card_declined",
+                                "decline_code": "insufficient_funds",
+                                "message": "Your card has insufficient funds.",
+                                "payment_intent": body,
+                            }
+                        }
+                        return self._reply(402, error)
+                    return self._reply(200, body)
+                elif self.path == "/v1/payment_intents":
                     intent_id = f"pi_{secrets.token_hex(8)}"
                     body = {
                         "id": intent_id,
