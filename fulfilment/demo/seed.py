@@ -44,10 +44,8 @@ from fulfilment.models import (
     TicketUpload,
     Variant,
 )
+from fulfilment.services.capture import next_capture_slot
 
-CAPTURE_WEEKDAY = 1  # Tuesday (Monday is 0)
-CAPTURE_TIME = dt.time(19, 0)
-FAILED_ATTEMPTS = 3
 FULFILMENT_LOGIN = "fulfilment@example.com"  # uploaded the first CSV
 PAID = {str(status) for status in PAID_STATUSES}
 
@@ -159,12 +157,9 @@ def create_offer(event: EventPage, report) -> PreOrderOffer:
 # --- the history ------------------------------------------------------------------
 
 
-def last_capture_run(now: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """The latest Tuesday 19:00 (in the event's zone) at or before `now`."""
-    local = now.astimezone(zone)
-    days_back = (local.weekday() - CAPTURE_WEEKDAY) % 7
-    run = dt.datetime.combine(local.date() - dt.timedelta(days=days_back), CAPTURE_TIME, zone)
-    return run if run <= now else run - dt.timedelta(days=7)
+def last_capture_run(now: dt.datetime) -> dt.datetime:
+    """The latest weekly capture (Tuesday 19:00 Berlin by default) at or before `now`."""
+    return next_capture_slot(now) - dt.timedelta(days=7)
 
 
 def ensure_members(report) -> dict:
@@ -192,8 +187,7 @@ class History:
     def __init__(self, offer: PreOrderOffer, now: dt.datetime, report):
         self.offer, self.now, self.report = offer, now, report
         self.variants = list(offer.variants.order_by("sort_order"))
-        zone = zoneinfo.ZoneInfo(offer.event.time_zone)
-        self.run = last_capture_run(now, zone)  # the latest capture run
+        self.run = last_capture_run(now)  # the latest capture run
         # Windows 1 and 2 (and the failed card) were placed in the week before the run two
         # weeks ago; the first CSV came two days after it; window 3 was paid last week.
         self.early_run = self.run - dt.timedelta(days=14)
@@ -246,16 +240,27 @@ class History:
         if planned_order.status == PreOrderStatus.PROCESSING:
             times["next_capture_at"] = self.run + dt.timedelta(days=7)
         elif failing:
-            attempts = [self.early_run + dt.timedelta(days=n) for n in range(FAILED_ATTEMPTS)]
+            # The weekly run, then PRE_ORDER_CAPTURE_RETRIES retries, as capture.py does.
+            retry = dt.timedelta(hours=settings.PRE_ORDER_RETRY_HOURS)
+            attempts = [
+                self.early_run + retry * n for n in range(settings.PRE_ORDER_CAPTURE_RETRIES + 1)
+            ]
             for number, at in enumerate(attempts, start=1):
-                self.charge(pre_order, card, number)
-                self.log("capture_failed", pre_order, at, attempt=number)
+                payment = self.charge(pre_order, card, number)
+                last = number == len(attempts)
+                self.log(
+                    "pre_order_failed" if last else "capture_failed",
+                    pre_order,
+                    at,
+                    attempt=number,
+                    error=payment.failure_message,
+                )
             times |= {
-                "capture_attempts": FAILED_ATTEMPTS,
-                "last_capture_error": "Your card has insufficient funds.",
+                "capture_attempts": len(attempts),
+                "payment_reference": payment.reference,
+                "last_capture_error": payment.failure_message,
                 "failed_at": attempts[-1],
             }
-            self.log("pre_order_failed", pre_order, attempts[-1])
         else:
             run = self.middle_run if planned_order.variant == 2 else self.early_run
             confirmed_at = run + dt.timedelta(seconds=index)  # FIFO: in the order placed
@@ -266,6 +271,7 @@ class History:
                 "confirmed_at": confirmed_at,
             }
             self.log("capture_succeeded", pre_order, confirmed_at)
+            self.log("pre_order_confirmed", pre_order, confirmed_at)
             if planned_order.status == PreOrderStatus.WAITING_FOR_STOCK:
                 self.log("waiting_for_stock", pre_order, self.upload_at)
         PreOrder.objects.filter(pk=pre_order.pk).update(**times)
@@ -278,7 +284,7 @@ class History:
             card=card,
             amount_minor=pre_order.amount_minor,
             currency=pre_order.currency,
-            idempotency_key=f"demo-pre-order:{pre_order.pk}:{attempt}",
+            idempotency_key=f"pre-order-{pre_order.pk}-{card.payment_method_reference}-{attempt}",
         )
 
     def first_upload(self, pre_orders) -> None:
