@@ -27,6 +27,7 @@
 
   function setProgress(percent) {
     bar.value = percent;
+    bar.setAttribute("value", String(percent));
     words.textContent = percent + " %";
   }
 
