@@ -61,6 +61,13 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
     event_id, event_type, reference = _event_fields(event)
     if not event_id:
         return "ignored"
+    truth = None
+    if event_type == "payment_intent.succeeded" and sql_core.in_use():
+        truth = _ask_gateway(gateway, reference)
+        settled = _settle_in_one_call(event_id, event_type, reference, gateway, truth)
+        if settled is not None:
+            return settled
+    # Not an order's payment (the one-call path above wrote nothing): another app's?
     owner = payment_owners.handler_for(reference)
     if owner is not None:
         # Another app's payment (a pre-order's capture): it applies, commerce records once.
@@ -73,12 +80,6 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
                 transaction.set_rollback(True)  # a replay changes nothing
                 return "duplicate"
         return outcome
-    truth = None
-    if event_type == "payment_intent.succeeded" and sql_core.in_use():
-        truth = _ask_gateway(gateway, reference)
-        settled = _settle_in_one_call(event_id, event_type, reference, gateway, truth)
-        if settled is not None:
-            return settled
     # Applying and recording happen in one transaction: if applying fails, nothing is
     # recorded and the gateway's retry is processed afresh. The event is recorded
     # last, with its outcome: a twin delivered at the same moment waits on the
