@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from core.money import CURRENCIES, MoneyMinorField
@@ -24,8 +26,9 @@ class Fallback(models.TextChoices):
     CLOSEST = "closest", _("The closest variant by time when the chosen one has no ticket")
 
 
-class PreOrderOffer(models.Model):
-    """An event's pre-order settings: price, currency and whether to fall back."""
+class PreOrderOffer(ClusterableModel):
+    """An event's pre-order settings: price, currency and whether to fall back (its
+    variants are edited inline in the admin, hence a ClusterableModel)."""
 
     event = models.OneToOneField(
         "event_pages.EventPage",
@@ -59,7 +62,7 @@ class PreOrderOffer(models.Model):
 class Variant(models.Model):
     """A kind of place inside an event ("Entry 21:00–21:30"), optionally a time window."""
 
-    offer = models.ForeignKey(PreOrderOffer, on_delete=models.CASCADE, related_name="variants")
+    offer = ParentalKey(PreOrderOffer, on_delete=models.CASCADE, related_name="variants")
     name = models.CharField(_("name"), max_length=80)
     starts_at = models.DateTimeField(_("window starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("window ends"), null=True, blank=True)
