@@ -10,6 +10,7 @@ variants, pre-orders and tickets.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,11 @@ class Variant(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Next to the field, before the database constraint's generic message.
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("The window must not end before it starts.")})
 
 
 class PreOrderStatus(models.TextChoices):

@@ -17,7 +17,8 @@ from fulfilment.admin_menu import (
     fulfilment_submenu_item,
 )
 from fulfilment.admin_viewsets import AssignmentLogViewSet, PreOrderViewSet, TicketViewSet
-from fulfilment.models import AssignmentLog, PreOrder, TicketCredential
+from fulfilment.models import AssignmentLog, PreOrder, PreOrderOffer, TicketCredential
+from fulfilment.offer_admin import OfferPermissionPolicy, OfferViewSet
 from fulfilment.permissions import FulfilmentPermissionPolicy
 from fulfilment.services.csv_import import may_upload
 
@@ -86,3 +87,13 @@ def register_ticket_upload_menu_item():
 @hooks.register("register_admin_urls")
 def register_ticket_upload_urls():
     return [path("fulfilment/tickets/upload/", include("fulfilment.upload_urls"))]
+
+
+# --- Pre-order offers (issue 9 §1: fulfilment/offer_admin.py) --------------------------
+
+register_permission_policy(PreOrderOffer, OfferPermissionPolicy(PreOrderOffer))
+
+
+@hooks.register("register_admin_viewset")
+def register_offer_viewset():
+    return OfferViewSet("bilten_pre_order_offers")
