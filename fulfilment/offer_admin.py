@@ -60,10 +60,15 @@ class OfferForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = events_for(self.for_user)
         zone = self._event_zone()
+        variant_forms = [*self.formsets["variants"].forms, self.formsets["variants"].empty_form]
         if zone is not None:
             hint = _("In the event's time zone (%(zone)s).") % {"zone": zone.key}
-            for form in [*self.formsets["variants"].forms, self.formsets["variants"].empty_form]:
+            for form in variant_forms:
                 use_zone(form, zone, hint)
+        else:  # a new offer: the zone is the chosen event's, known when saved
+            for form in variant_forms:
+                for name in ("starts_at", "ends_at"):
+                    form.fields[name].help_text = _("In the event's own time zone.")
 
     def _event_zone(self):
         event = self.instance.event if self.instance.pk else None
