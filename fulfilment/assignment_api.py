@@ -23,9 +23,8 @@ from rest_framework.views import APIView
 from core.api.schema import ErrorSerializer
 from core.client_address import client_address
 from event_pages.models import EventPage
-from event_pages.permissions import events_of, organization_keys_for
 from fulfilment.models import Assignment, TicketCredential
-from fulfilment.permissions import MEMBER_ACTIONS, role_actions
+from fulfilment.permissions import may_act
 from fulfilment.services.assignment import assign
 from fulfilment.services.delivery import resend
 
@@ -34,16 +33,6 @@ ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="Not staff of this event."),
     404: OpenApiResponse(ErrorSerializer, description="No such event or ticket."),
 }
-
-
-def may_act(user, event_key, action: str) -> bool:
-    """A role with `action` on every event, or an organizer of the event's organization."""
-    if action in role_actions(user):
-        return True
-    if action not in MEMBER_ACTIONS:
-        return False
-    keys = organization_keys_for(user)
-    return bool(keys) and events_of(keys).filter(translation_key=event_key).exists()
 
 
 def _require(request, event_key, action: str) -> None:

@@ -21,7 +21,7 @@ from wagtail.permissions import policy_registry
 from core.client_address import client_address
 from fulfilment.dashboard_forms import BulkActionForm, DashboardFilterForm
 from fulfilment.models import PreOrder, PreOrderOffer
-from fulfilment.permissions import may_erase, may_use_fulfilment, visible_event_keys
+from fulfilment.permissions import may_act, may_erase, may_use_fulfilment, visible_event_keys
 from fulfilment.services import bulk_actions
 from fulfilment.services import dashboard as figures
 
@@ -70,6 +70,8 @@ def dashboard(request):
     if not may_use_fulfilment(request.user):
         raise PermissionDenied
     if request.method == "POST":
+        if "assign_now" in request.POST:
+            return _assign_now(request)
         return _bulk_action(request)
     form = _filter_form(request, request.GET)
     pre_orders, offer = _filtered(request, form)
@@ -96,6 +98,7 @@ def dashboard(request):
             "bulk_actions": BulkActionForm.base_fields["action"].choices,
             "resend_available": bulk_actions.resend_available(),
             "may_erase": may_erase(request.user),
+            "may_assign": offer is not None and may_act(request.user, offer.event_key, "resend"),
         },
     )
 
@@ -148,6 +151,28 @@ def _bulk_action(request):
                 % {"count": count},
             )
     return redirect(back_url)
+
+
+def _assign_now(request):
+    """The "Assign tickets now" button: run the assignment for one event at once."""
+    from fulfilment.services.assignment import assign
+
+    offer = PreOrderOffer.objects.filter(pk=request.POST.get("assign_now")).first()
+    if offer is None or not may_act(request.user, offer.event_key, "resend"):
+        raise PermissionDenied
+    ip = client_address(request)
+    stats = assign(
+        offer.event_key, actor=request.user, ip=ip if ip != "unknown" else None, reason="admin"
+    )
+    messages.success(
+        request,
+        _(
+            "Assignment run: %(assigned)d tickets assigned, %(waiting)d pre-orders waiting, "
+            "%(unmatched)d tickets unmatched."
+        )
+        % {"assigned": stats.assigned, "waiting": stats.waiting, "unmatched": stats.unmatched},
+    )
+    return redirect(f"{request.path}?event={offer.event_id}")
 
 
 def _query_dict(query: str):

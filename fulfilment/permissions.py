@@ -72,6 +72,16 @@ def visible_events(user) -> QuerySet[EventPage]:
     return events if keys is None else events.filter(translation_key__in=keys)
 
 
+def may_act(user, event_key, action: str) -> bool:
+    """A role with `action` on every event, or an organizer of the event's organization."""
+    if action in role_actions(user):
+        return True
+    if action not in MEMBER_ACTIONS:
+        return False
+    keys = organization_keys_for(user)
+    return bool(keys) and events_of(keys).filter(translation_key=event_key).exists()
+
+
 def may_see_event(user, event_key) -> bool:
     keys = visible_event_keys(user)
     return (

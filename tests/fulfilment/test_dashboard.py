@@ -190,3 +190,31 @@ def test_more_events_and_pre_orders_cost_no_more_queries(client, organization, n
     with CaptureQueriesContext(connection) as many:
         assert client.get(URL).status_code == 200
     assert len(many) <= len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_assign_now_gives_the_waiting_paid_pre_order_the_unmatched_ticket(client, night):
+    client.force_login(staff())
+    page = client.get(URL, {"event": night.event_id}).content.decode()
+    assert "Assign tickets now" in page
+    response = client.post(URL, {"assign_now": str(night.pk)})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?event={night.event_id}")
+    early = night.variants.get(name="Early entry")
+    waiting = night.pre_orders.get(
+        variant=early, status=PreOrderStatus.FULFILLED, member__email__startswith="member"
+    )
+    assert waiting.assignment.ticket.status == TicketStatus.ASSIGNED
+    assert AssignmentLog.objects.filter(action__icontains="assign").exists()
+
+
+def test_assign_now_is_refused_for_another_organizations_event(
+    client, organizer, other_organization, night
+):
+    other = make_offer(make_event(other_organization, "North Summit"), variants=("Main",))
+    client.force_login(organizer)
+    assert "Assign tickets now" not in client.get(URL).content.decode()  # no event chosen
+    refused = client.post(URL, {"assign_now": str(other.pk)})
+    assert refused["Location"] == "/admin/"  # Wagtail's answer to PermissionDenied
+    assert not AssignmentLog.objects.filter(event_key=other.event_key).exists()
+    allowed = client.post(URL, {"assign_now": str(night.pk)})
+    assert allowed["Location"].endswith(f"?event={night.event_id}")
