@@ -168,9 +168,7 @@ def test_an_unsigned_webhook_for_a_pre_order_is_refused(client, offer):
     assert pre_order.status == PreOrderStatus.PROCESSING
 
 
-def test_a_refused_card_is_retried_then_fails_and_the_member_gets_a_replace_link(
-    offer, settings
-):
+def test_a_refused_card_is_retried_then_fails_and_the_member_gets_a_replace_link(offer, settings):
     settings.PRE_ORDER_CAPTURE_RETRIES = 2
     settings.PRE_ORDER_RETRY_HOURS = 24
     pre_order = place(offer, card=FAILING_CARD)
@@ -236,3 +234,30 @@ def test_no_ticket_goes_to_an_unpaid_pre_order(offer):
     pre_order.refresh_from_db()
     assert pre_order.status == PreOrderStatus.PROCESSING
     assert not hasattr(pre_order, "assignment")
+
+
+def test_the_weekly_capture_is_a_background_schedule_on_the_next_slot(home_page):
+    from django_q.models import Schedule
+
+    from fulfilment.services.capture import SCHEDULE_NAME, run_scheduled_capture
+
+    schedule = Schedule.objects.get(name=SCHEDULE_NAME)
+    assert schedule.func == "fulfilment.services.capture.run_scheduled_capture"
+    assert schedule.schedule_type == Schedule.WEEKLY and schedule.repeats == -1
+    run_scheduled_capture()
+    schedule.refresh_from_db()
+    assert schedule.next_run == next_capture_slot()
+
+
+def test_a_retry_before_the_next_weekly_run_gets_a_run_of_its_own(offer, settings):
+    from django_q.models import Schedule
+
+    from fulfilment.services.capture import RETRY_SCHEDULE_NAME, capture_pre_order
+
+    settings.PRE_ORDER_RETRY_HOURS = 1
+    settings.PRE_ORDER_CAPTURE_DAY = (timezone.now().weekday() + 3) % 7  # days away
+    pre_order = place(offer, card=FAILING_CARD)
+    assert capture_pre_order(pre_order.pk, force=True) == "retrying"
+    pre_order.refresh_from_db()
+    retry = Schedule.objects.get(name=RETRY_SCHEDULE_NAME)
+    assert retry.next_run == pre_order.next_capture_at
