@@ -67,3 +67,26 @@ def test_production_settings_refuse_to_start_without_secrets():
     result = settings_with(module="bilten.settings.production")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_ticket_credential_keys():
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bilten.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "TICKET_SECRET_KEY": "y",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/bilten",
+    }
+    env.pop("FULFILMENT_ENCRYPTION_KEYS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "FULFILMENT_ENCRYPTION_KEYS must be set in production" in result.stderr

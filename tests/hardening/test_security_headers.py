@@ -1,5 +1,6 @@
 """Content-Security-Policy, Permissions-Policy and a clean `check --deploy`."""
 
+import base64
 import os
 import re
 import subprocess
@@ -101,6 +102,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         # A key as `manage.py check --deploy` wants one: long and random.
         "DJANGO_SECRET_KEY": "k3P9-zq7Vx2mLr8tWb5NcY4hJf6Ds1Ga0uQe+oTi!Ek/pRy#Hn",
         "TICKET_SECRET_KEY": "y",
+        "FULFILMENT_ENCRYPTION_KEYS": "k1:" + base64.b64encode(bytes(range(32))).decode(),
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/bilten",
         "ALLOWED_HOSTS": "example.com",
     }
