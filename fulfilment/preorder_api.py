@@ -10,12 +10,14 @@ POST /api/v1/admin/events/{id}/capture/ -> the capture run, now, for that event
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import FULFILMENT, PLATFORM_ADMIN, roles_of
+from core.api.schema import ErrorSerializer
 from core.client_address import client_ip_for_axes
 from event_pages.models import EventPage
 from event_pages.permissions import events_of, organization_keys_for
@@ -43,6 +45,37 @@ class PreOrderRequestSerializer(serializers.Serializer):
         return attrs
 
 
+class PreOrderCreatedSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    variant_id = serializers.IntegerField(allow_null=True)
+
+
+class CredentialsSerializer(serializers.Serializer):
+    email = serializers.CharField()
+    password = serializers.CharField()
+
+
+class MemberPreOrderSerializer(PreOrderCreatedSerializer):
+    event = serializers.DictField()
+    variant = serializers.CharField(allow_null=True)
+    amount_minor = serializers.IntegerField()
+    currency = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    credentials = CredentialsSerializer(required=False, help_text="Only when fulfilled.")
+
+
+class MemberPreOrderListSerializer(serializers.Serializer):
+    results = MemberPreOrderSerializer(many=True)
+
+
+class CaptureSummarySerializer(serializers.Serializer):
+    captured = serializers.IntegerField()
+    retrying = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    unavailable = serializers.IntegerField()
+
+
 def _refusal(error: PreOrderError) -> Response:
     body = {"error": error.code, "detail": str(ERRORS.get(error.code, error.code))}
     if error.field:
@@ -50,6 +83,13 @@ def _refusal(error: PreOrderError) -> Response:
     return Response(body, status=STATUS_OF_ERROR.get(error.code, 400))
 
 
+@extend_schema(
+    responses={
+        201: PreOrderCreatedSerializer,
+        400: OpenApiResponse(ErrorSerializer, description="Bad input, named by `field`."),
+        409: OpenApiResponse(ErrorSerializer, description="already_pre_ordered"),
+    }
+)
 class PreOrderCreateView(APIView):
     permission_classes = [IsAuthenticated]
     serializer_class = PreOrderRequestSerializer
@@ -80,6 +120,7 @@ class PreOrderCreateView(APIView):
         )
 
 
+@extend_schema(responses=MemberPreOrderListSerializer)
 class MyPreOrdersView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -113,6 +154,13 @@ def may_capture(user, event: EventPage) -> bool:
     return bool(keys) and events_of(keys).filter(pk=event.pk).exists()
 
 
+@extend_schema(
+    request=None,
+    responses={
+        200: CaptureSummarySerializer,
+        403: OpenApiResponse(ErrorSerializer, description="Not your event."),
+    },
+)
 class EventCaptureView(APIView):
     permission_classes = [IsAuthenticated]
 
