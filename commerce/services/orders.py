@@ -67,28 +67,21 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
         settled = _settle_in_one_call(event_id, event_type, reference, gateway, truth)
         if settled is not None:
             return settled
-    # Not an order's payment (the one-call path above wrote nothing): another app's?
+    # Not an order's payment (the one-call path above wrote nothing): another app's
+    # (a pre-order's capture) applies it itself; commerce records the event once.
     owner = payment_owners.handler_for(reference)
     if owner is not None:
-        # Another app's payment (a pre-order's capture): it applies, commerce records once.
-        with transaction.atomic():
-            if event_type not in HANDLED_TYPES:
-                outcome = "ignored"
-            else:
-                outcome = owner(reference=reference, event_type=event_type, gateway=gateway)
-            if not _record_event_once(event_id, event_type, outcome):
-                transaction.set_rollback(True)  # a replay changes nothing
-                return "duplicate"
-        return outcome
+        apply = functools.partial(owner, event_type=event_type)
+    else:
+        apply = functools.partial(apply_gateway_state, truth=truth)
+
     # Applying and recording happen in one transaction: if applying fails, nothing is
     # recorded and the gateway's retry is processed afresh. The event is recorded
     # last, with its outcome: a twin delivered at the same moment waits on the
     # payment's lock, finds it settled and changes nothing, then finds the record.
     with transaction.atomic():
-        if event_type not in HANDLED_TYPES:
-            outcome = "ignored"
-        else:
-            outcome = apply_gateway_state(reference=reference, gateway=gateway, truth=truth)
+        handled = event_type in HANDLED_TYPES
+        outcome = apply(reference=reference, gateway=gateway) if handled else "ignored"
         if not _record_event_once(event_id, event_type, outcome):
             transaction.set_rollback(True)  # a replay changes nothing
             return "duplicate"
