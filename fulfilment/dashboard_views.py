@@ -7,7 +7,6 @@ queries), the actions from fulfilment.services.bulk_actions.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -77,12 +76,7 @@ def dashboard(request):
     pre_orders, offer = _filtered(request, form)
     keys = visible_event_keys(request.user)
     event_key = offer.event_key if offer else None
-    page = Paginator(
-        pre_orders.select_related(
-            "member", "variant", "offer__event", "assignment__ticket"
-        ).order_by("-confirmed_at", "-created_at"),
-        PER_PAGE,
-    ).get_page(request.GET.get("p"))
+    page = figures.pre_order_page(pre_orders, request.GET.get("p"), PER_PAGE)
     query = request.GET.copy()
     query.pop("p", None)
     return TemplateResponse(

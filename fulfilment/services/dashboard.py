@@ -7,7 +7,10 @@ one event's key. Nothing here loops over rows in Python beyond the rows it retur
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import Count, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from fulfilment.models import (
     PAID_STATUSES,
@@ -28,6 +31,23 @@ def _scoped(queryset: QuerySet, event_keys, event_key=None) -> QuerySet:
     if event_key is not None:
         queryset = queryset.filter(event_key=event_key)
     return queryset
+
+
+def pre_order_page(pre_orders: QuerySet, number, per_page: int) -> Page:
+    """One page of the pre-order list, newest payment first, with what each row shows.
+
+    The page is cut on the pre-orders alone, then only its rows are read with their
+    member, event, variant and ticket: cut after seven joins, an organizer's page
+    (their events as a subquery) read and sorted every pre-order of every event first.
+    """
+    ordered = pre_orders.order_by("-confirmed_at", "-created_at")
+    page = Paginator(ordered.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = PreOrder.objects.select_related(
+        "member", "variant", "offer__event", "assignment__ticket"
+    ).in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 @dataclass
@@ -100,6 +120,50 @@ class MatrixCell:
         return 0
 
 
+def _ranked_cells(ordered: QuerySet, uploaded: QuerySet, limit: int):
+    """((event_key, variant_id), (ordered, uploaded)) of the `limit` first cells, and how many.
+
+    The counts of both tables per (event, variant), merged, ranked (uploaded minus
+    ordered, then event key, then variant id; no variant counts as 0) and cut in the
+    database: across 10,000 events there are tens of thousands of cells, and building
+    them in Python took most of the dashboard's time (docs/performance.md).
+    """
+    # No variant is 0 (ids start at 1), so both sides group and merge on plain values.
+    variant = Coalesce("variant_id", 0)
+    ordered_sql, ordered_params = (
+        ordered.values("event_key", v=variant)
+        .annotate(o=Count("pk"), u=Value(0, output_field=IntegerField()))
+        .order_by()
+        .values_list("event_key", "v", "o", "u")
+        .query.sql_with_params()
+    )
+    uploaded_sql, uploaded_params = (
+        uploaded.values("event_key", v=variant)
+        .annotate(o=Value(0, output_field=IntegerField()), u=Count("pk"))
+        .order_by()
+        .values_list("event_key", "v", "o", "u")
+        .query.sql_with_params()
+    )
+    sql = (
+        "SELECT event_key, v, SUM(o), SUM(u), COUNT(*) OVER () "
+        f"FROM ({ordered_sql} UNION ALL {uploaded_sql}) cells "
+        "GROUP BY event_key, v ORDER BY SUM(u) - SUM(o), event_key, v LIMIT %s"
+    )
+    uuid_field = PreOrder._meta.get_field("event_key")
+    with connections[ordered.db].cursor() as cursor:
+        cursor.execute(sql, (*ordered_params, *uploaded_params, max(limit, 1)))
+        rows = cursor.fetchall()
+    total_rows = rows[0][4] if rows else 0
+    ranked = [
+        (
+            (uuid_field.to_python(key), variant_id or None),
+            (int(n_ordered), int(n_uploaded)),
+        )
+        for key, variant_id, n_ordered, n_uploaded, _total in rows[: max(limit, 0)]
+    ]
+    return ranked, total_rows
+
+
 @dataclass
 class Matrix:
     cells: list[MatrixCell] = field(default_factory=list)
@@ -113,19 +177,13 @@ class Matrix:
 def variant_matrix(event_keys=None, event_key=None, *, limit=MATRIX_ROWS) -> Matrix:
     """Ordered (pre-orders not failed or cancelled) vs uploaded tickets per (event, variant).
 
-    Three grouped queries and one for the names. Rows with the largest shortfall come
-    first, so across many events the ones that need tickets are on top.
+    One grouped query ranks and cuts the rows, one each for the variants' and events'
+    names. Rows with the largest shortfall come first, so across many events the ones
+    that need tickets are on top.
     """
     ordered = _scoped(PreOrder.objects.filter(status__in=ORDERED_STATUSES), event_keys, event_key)
     uploaded = _scoped(TicketCredential.objects.all(), event_keys, event_key)
-    counts: dict[tuple, list[int]] = {}
-    for row in ordered.values("event_key", "variant_id").annotate(n=Count("pk")).order_by():
-        counts.setdefault((row["event_key"], row["variant_id"]), [0, 0])[0] = row["n"]
-    for row in uploaded.values("event_key", "variant_id").annotate(n=Count("pk")).order_by():
-        counts.setdefault((row["event_key"], row["variant_id"]), [0, 0])[1] = row["n"]
-    ranked = sorted(
-        counts.items(), key=lambda item: (item[1][1] - item[1][0], str(item[0][0]), item[0][1] or 0)
-    )[:limit]
+    ranked, total_rows = _ranked_cells(ordered, uploaded, limit)
     variant_ids = {variant_id for (_key, variant_id), _n in ranked if variant_id}
     variants = {v.pk: v for v in Variant.objects.filter(pk__in=variant_ids)}
     event_keys_shown = {key for (key, _variant), _n in ranked}
@@ -150,4 +208,4 @@ def variant_matrix(event_keys=None, event_key=None, *, limit=MATRIX_ROWS) -> Mat
             )
         )
     cells.sort(key=lambda cell: (cell.event_title.lower(), cell.variant.lower()))
-    return Matrix(cells=cells, total_rows=len(counts))
+    return Matrix(cells=cells, total_rows=total_rows)
