@@ -160,9 +160,11 @@ def _as_uuid(value) -> uuid.UUID:
 
 
 def _as_datetime(value) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    parsed = parse_datetime(value)  # SQLite hands back text
+    """An aware datetime from a raw column: SQLite hands back text, or a naive datetime
+    (its converter for declared datetime columns), both in UTC."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else parse_datetime(value)
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 

@@ -59,7 +59,7 @@ def test_organizer_reads_dashboard_page_list_and_sales_screen(
     expect(page.get_by_role("heading", name="Your upcoming events")).to_be_visible()
     expect(page.get_by_text("5 of 120 sold (4 %)")).to_be_visible()
     expect(page.get_by_text("0 of 40 sold (0 %)")).to_be_visible()
-    expect(page.get_by_text("5 tickets in 2 orders", exact=False)).to_be_visible()
+    expect(page.get_by_text("5 tickets, 2 orders", exact=False)).to_be_visible()
     expect(page.get_by_text(theirs.title)).to_have_count(0)
     shoot(page, "dashboard", width)
 
