@@ -6,8 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from accounts.api.views import RefreshView, RegisterView, TokenView
 from commerce.api import views as commerce
 from event_pages.api import views as events
-from fulfilment import assignment_api
-from fulfilment import preorder_api
+from fulfilment import assignment_api, preorder_api
 from fulfilment.upload_api import TicketUploadView
 
 urlpatterns = [
