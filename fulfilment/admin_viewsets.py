@@ -199,6 +199,19 @@ class LogIndexView(SafeSpreadsheetMixin, generic.IndexView):
     pass
 
 
+# Everything a log entry says, for its export and its inspect page.
+LOG_FIELDS = [
+    "at",
+    "action",
+    "actor_label",
+    "ip_address",
+    "event_key",
+    "pre_order_id",
+    "ticket_id",
+    "data",
+]
+
+
 class AssignmentLogViewSet(OrganizationScopedViewSetMixin, ModelViewSet):
     model = AssignmentLog
     icon = "history"
@@ -219,26 +232,8 @@ class AssignmentLogViewSet(OrganizationScopedViewSetMixin, ModelViewSet):
         "ticket_id",
         DateColumn("at"),
     ]
-    list_export = [
-        "at",
-        "action",
-        "actor_label",
-        "ip_address",
-        "event_key",
-        "pre_order_id",
-        "ticket_id",
-        "data",
-    ]
+    list_export = LOG_FIELDS
     export_filename = "assignment-log"
     inspect_view_enabled = True
-    inspect_view_fields = [
-        "at",
-        "action",
-        "actor_label",
-        "ip_address",
-        "event_key",
-        "pre_order_id",
-        "ticket_id",
-        "data",
-    ]
+    inspect_view_fields = LOG_FIELDS
     form_fields = []
