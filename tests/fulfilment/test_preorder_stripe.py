@@ -100,3 +100,30 @@ def test_a_card_stripe_cannot_save_is_refused_when_placing(stripe_api, offer):
     with pytest.raises(PreOrderError) as refusal:
         place(offer, card="tok_not_a_payment_method")
     assert refusal.value.code == "card_not_saved"
+
+
+def test_with_stripe_the_event_page_takes_the_card_in_stripes_form_not_a_number_field(
+    client, stripe_api, offer, settings
+):
+    from fulfilment.models import PreOrder
+    from tests.factories import make_user
+
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_local"
+    member = make_user("stripe-member@example.com")
+    client.force_login(member)
+    html = client.get(offer.event.url).content.decode()
+    assert 'data-stripe-card data-publishable-key="pk_test_local"' in html
+    assert 'src="https://js.stripe.com/v3/"' in html
+    assert 'type="hidden" name="card_number"' in html
+    assert "4242 4242 4242 4242" not in html  # no demo card hint
+
+    place_url = f"/account/pre-orders/new/{offer.event.pk}/"
+    variant = offer.variants.first()
+    missing = client.post(place_url, {"variant": variant.pk})
+    assert "Enter your card details." in missing.content.decode()
+    # Stripe.js turned the card into a PaymentMethod; its id is what the form posts.
+    placed = client.post(place_url, {"variant": variant.pk, "card_number": "pm_card_visa"})
+    assert placed.status_code == 302
+    pre_order = PreOrder.objects.get(member=member)
+    assert (pre_order.gateway, pre_order.status) == ("stripe", PreOrderStatus.PROCESSING)
+    assert stripe_api.saved_methods["pm_card_visa"] == pre_order.customer_reference
