@@ -79,14 +79,15 @@ def dashboard(request):
     page = figures.pre_order_page(pre_orders, request.GET.get("p"), PER_PAGE)
     query = request.GET.copy()
     query.pop("p", None)
+    overview, matrix = figures.figures(keys, event_key)
     return TemplateResponse(
         request,
         "fulfilment/dashboard/index.html",
         {
             "form": form,
             "offer": offer,
-            "overview": figures.overview(keys, event_key),
-            "matrix": figures.variant_matrix(keys, event_key),
+            "overview": overview,
+            "matrix": matrix,
             "page": page,
             "query": query.urlencode(),
             "bulk_actions": BulkActionForm.base_fields["action"].choices,
@@ -109,6 +110,7 @@ def _bulk_action(request):
     action = form.cleaned_data["action"]
     if not _policy().user_has_permission(request.user, action):
         raise PermissionDenied
+    figures.forget_all_events_figures()
     filters = _filter_form(request, _query_dict(back))
     chosen, _offer = _filtered(request, filters, actions=(action,))
     if not form.cleaned_data["everything_filtered"]:
@@ -158,6 +160,7 @@ def _assign_now(request):
     stats = assign(
         offer.event_key, actor=request.user, ip=ip if ip != "unknown" else None, reason="admin"
     )
+    figures.forget_all_events_figures()
     messages.success(
         request,
         _(

@@ -349,6 +349,10 @@ PRE_ORDER_CAPTURE_TIME_ZONE = env("PRE_ORDER_CAPTURE_TIME_ZONE", "Europe/Berlin"
 PRE_ORDER_CAPTURE_RETRIES = int(env("PRE_ORDER_CAPTURE_RETRIES", "3"))
 PRE_ORDER_RETRY_HOURS = int(env("PRE_ORDER_RETRY_HOURS", "24"))
 
+# The fulfilment dashboard's figures across every event (whole-table counts) are
+# cached this long; one event's or one organization's are always counted afresh.
+FULFILMENT_DASHBOARD_CACHE_SECONDS = int(env("FULFILMENT_DASHBOARD_CACHE_SECONDS", "15"))
+
 # --- Search ------------------------------------------------------------------
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
 if SEARCH_BACKEND == "database":

@@ -7,6 +7,8 @@ one event's key. Nothing here loops over rows in Python beyond the rows it retur
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Count, IntegerField, Q, QuerySet, Value
@@ -209,3 +211,24 @@ def variant_matrix(event_keys=None, event_key=None, *, limit=MATRIX_ROWS) -> Mat
         )
     cells.sort(key=lambda cell: (cell.event_title.lower(), cell.variant.lower()))
     return Matrix(cells=cells, total_rows=total_rows)
+
+
+ALL_EVENTS_CACHE_KEY = "fulfilment:dashboard:all-events"
+
+
+def figures(event_keys=None, event_key=None) -> tuple[Overview, Matrix]:
+    """The overview and the matrix. Across every event (the default view of fulfilment
+    staff, whole-table counts) they are cached for FULFILMENT_DASHBOARD_CACHE_SECONDS;
+    one event's or one organization's figures are always counted afresh."""
+    if event_keys is not None or event_key is not None:
+        return overview(event_keys, event_key), variant_matrix(event_keys, event_key)
+    cached = cache.get(ALL_EVENTS_CACHE_KEY)
+    if cached is None:
+        cached = (overview(), variant_matrix())
+        cache.set(ALL_EVENTS_CACHE_KEY, cached, settings.FULFILMENT_DASHBOARD_CACHE_SECONDS)
+    return cached
+
+
+def forget_all_events_figures() -> None:
+    """After an action taken on the dashboard, its own figures show it at once."""
+    cache.delete(ALL_EVENTS_CACHE_KEY)

@@ -218,3 +218,16 @@ def test_assign_now_is_refused_for_another_organizations_event(
     assert not AssignmentLog.objects.filter(event_key=other.event_key).exists()
     allowed = client.post(URL, {"assign_now": str(night.pk)})
     assert allowed["Location"].endswith(f"?event={night.event_id}")
+
+
+def test_figures_for_every_event_are_cached_briefly_and_one_events_are_live(
+    client, night, settings
+):
+    settings.FULFILMENT_DASHBOARD_CACHE_SECONDS = 60
+    client.force_login(staff())
+    assert cards(client.get(URL)).pre_orders == 6
+    make_pre_order(night, variant=night.variants.first())
+    assert cards(client.get(URL)).pre_orders == 6  # the all-events view, from the cache
+    assert cards(client.get(URL, {"event": night.event_id})).pre_orders == 7  # live
+    client.post(URL, {"action": "mark_used", "everything_filtered": "1"})
+    assert cards(client.get(URL)).pre_orders == 7  # an action refreshes the figures
