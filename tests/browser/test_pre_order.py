@@ -34,7 +34,7 @@ def test_a_member_pre_orders_with_a_variant_and_later_sees_the_credentials(
     box = page.locator("#pre-order")
     box.get_by_label("Variant").select_option(label="Entry 22:00")
     box.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.screenshot(path="/tmp/h_c/pre_order_box.png", full_page=True)
+    page.screenshot(path="var/browser-artifacts/pre_order_box.png", full_page=True)
     box.get_by_role("button", name="Pre-order for €35.00").click()
 
     expect(page.get_by_role("heading", name="My pre-orders")).to_be_visible()
@@ -53,5 +53,5 @@ def test_a_member_pre_orders_with_a_variant_and_later_sees_the_credentials(
     expect(page.locator("[data-status]")).to_have_text("Fulfilled")
     expect(page.get_by_text("Harbour-22-pass")).to_be_visible()
     expect(page.get_by_text("ticket1@promoter.example")).to_be_visible()
-    page.screenshot(path="/tmp/h_c/portal.png", full_page=True)
+    page.screenshot(path="var/browser-artifacts/pre_order_portal.png", full_page=True)
     assert console_errors == []

@@ -24,7 +24,7 @@ def test_an_admin_edits_the_ticket_email_and_the_member_gets_it(
     page.get_by_role("textbox", name="Subject (English)").fill("Your door code for {event}")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Unknown variable {event}")).to_be_visible()
-    page.screenshot(path="/tmp/ticket-email-template-error.png", full_page=True)
+    page.screenshot(path="var/browser-artifacts/ticket-email-template-error.png", full_page=True)
     assert TicketEmailTemplate.load().subject_en == ""
 
     page.get_by_role("textbox", name="Subject (English)").fill("Your door code for {event_name}")
