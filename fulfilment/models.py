@@ -19,6 +19,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from core.money import CURRENCIES, MoneyMinorField
+from fulfilment import crypto
 from fulfilment.email_variables import validate_template_text
 
 
@@ -222,6 +223,30 @@ class TicketCredential(models.Model):
 
     def __str__(self):
         return f"{self.login_email} ({self.get_status_display()})"
+
+    @staticmethod
+    def fingerprint_of(event_key, login_email: str, password: str) -> str:
+        """The duplicate key of (event, email, password): email compared without case."""
+        return crypto.fingerprint(str(event_key), login_email.lower(), password)
+
+    @property
+    def _sealing_context(self) -> str:
+        # Binds the ciphertext to this row's event and login (see fulfilment/crypto.py).
+        return f"{self.event_key}:{self.login_email}"
+
+    def seal_password(self, password: str) -> None:
+        """Store `password` encrypted (after event_key and login_email are set), with its
+        fingerprint."""
+        self.password_encrypted = crypto.encrypt(password, context=self._sealing_context)
+        self.fingerprint = self.fingerprint_of(self.event_key, self.login_email, password)
+
+    def password(self) -> str:
+        """The plaintext password; raises crypto.CredentialError when no key opens it."""
+        return crypto.decrypt(self.password_encrypted, context=self._sealing_context)
+
+    def reseal_with_current_key(self) -> None:
+        """Re-encrypt under the first key of FULFILMENT_ENCRYPTION_KEYS (rotation)."""
+        self.password_encrypted = crypto.encrypt(self.password(), context=self._sealing_context)
 
 
 class DeliveryStatus(models.TextChoices):

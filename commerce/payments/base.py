@@ -59,12 +59,13 @@ class PaymentGateway(abc.ABC):
     def parse_webhook(self, *, payload: bytes, signature: str) -> dict:
         """Verify the signature and return the event; raises InvalidSignature."""
 
+    @abc.abstractmethod
     def save_card(self, *, card: str, email: str, customer_reference: str = "") -> SavedCard:
         """Keep a card for later off-session charges (Stripe: a SetupIntent confirmed with
         `card`, a PaymentMethod id; the demo: a test card number). Raises
         CommerceError("invalid_card") or PaymentError("card_not_saved")."""
-        raise NotImplementedError(f"{self.name} cannot save cards")
 
+    @abc.abstractmethod
     def charge_saved_card(
         self,
         *,
@@ -77,4 +78,3 @@ class PaymentGateway(abc.ABC):
         """Charge a saved card without the customer (off-session). A refused card is a
         GatewayPayment with status "failed" (its reference and message); raises
         PaymentError("payment_unavailable") when the provider cannot be reached."""
-        raise NotImplementedError(f"{self.name} cannot charge saved cards")

@@ -29,7 +29,6 @@ from commerce.payments.demo import SAVES_THEN_FAILS, SUCCEEDS, DemoGateway
 from event_pages.demo import build, images
 from event_pages.demo import data as site
 from event_pages.models import Category, EventIndexPage, EventPage, HomePage, Venue
-from fulfilment import crypto
 from fulfilment.demo import plan
 from fulfilment.models import (
     PAID_STATUSES,
@@ -332,19 +331,17 @@ class History:
             login = plan.ticket_login(window, number)
             password = plan.ticket_password(window, number)
             variant = self.variants[window]
-            ticket = TicketCredential.objects.create(
+            ticket = TicketCredential(
                 event=event,
                 event_key=self.offer.event_key,
                 variant=variant,
                 variant_label=variant.name,
                 login_email=login,
-                password_encrypted=crypto.encrypt(
-                    password, context=f"{self.offer.event_key}:{login}"
-                ),
-                fingerprint=crypto.fingerprint(str(self.offer.event_key), login.lower(), password),
                 status=TicketStatus.ASSIGNED if pre_order else TicketStatus.UNMATCHED,
                 upload=upload,
             )
+            ticket.seal_password(password)
+            ticket.save()
             at = self.upload_at + dt.timedelta(seconds=1 + index)
             TicketCredential.objects.filter(pk=ticket.pk).update(created_at=self.upload_at)
             if pre_order is None:

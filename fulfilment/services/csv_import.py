@@ -36,7 +36,6 @@ from django.utils.translation import gettext as _
 from accounts.roles import FULFILMENT, PLATFORM_ADMIN, roles_of
 from event_pages.models import EventPage
 from event_pages.permissions import events_of, organization_keys_for
-from fulfilment import crypto
 from fulfilment.models import (
     PAID_STATUSES,
     AssignmentLog,
@@ -365,7 +364,7 @@ def validate(data: bytes, *, user, filename: str = "") -> ImportReport:
             report.errors.append({"row": number, "reason": reason})
             outcome[number] = reason
             continue
-        print_ = crypto.fingerprint(str(offer.event_key), email.lower(), password)
+        print_ = TicketCredential.fingerprint_of(offer.event_key, email, password)
         candidates.append(ValidRow(number, offer, variant, label, email, password, print_))
 
     stored = _stored_fingerprints({(c.offer.event_key, c.fingerprint) for c in candidates})
@@ -473,21 +472,7 @@ def store(report: ImportReport, *, user, ip_address=None) -> TicketUpload | None
                 report=report.as_dict(),
             )
             TicketCredential.objects.bulk_create(
-                [
-                    TicketCredential(
-                        event_id=row.offer.event_id,
-                        event_key=row.offer.event_key,
-                        variant=row.variant,
-                        variant_label=row.variant_label,
-                        login_email=row.email,
-                        password_encrypted=crypto.encrypt(
-                            row.password, context=f"{row.offer.event_key}:{row.email}"
-                        ),
-                        fingerprint=row.fingerprint,
-                        upload=upload,
-                    )
-                    for row in report.valid_rows
-                ],
+                [_credential(row, upload) for row in report.valid_rows],
                 batch_size=1000,
             )
             per_event = Counter(row.offer.event_key for row in report.valid_rows)
@@ -528,6 +513,19 @@ def store(report: ImportReport, *, user, ip_address=None) -> TicketUpload | None
         report.malformed,
     )
     return upload
+
+
+def _credential(row: ValidRow, upload: TicketUpload) -> TicketCredential:
+    ticket = TicketCredential(
+        event_id=row.offer.event_id,
+        event_key=row.offer.event_key,
+        variant=row.variant,
+        variant_label=row.variant_label,
+        login_email=row.email,
+        upload=upload,
+    )
+    ticket.seal_password(row.password)
+    return ticket
 
 
 def _actor_label(user) -> str:

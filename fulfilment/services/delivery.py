@@ -98,9 +98,7 @@ def delivery_values(assignment) -> dict:
             "event_name": _event_title(pre_order.offer.event, language),
             "variant": variant.name if variant else _("General entry"),
             "ticket_email": ticket.login_email,
-            "ticket_password": crypto.decrypt(
-                ticket.password_encrypted, context=f"{ticket.event_key}:{ticket.login_email}"
-            ),
+            "ticket_password": ticket.password(),
         }
 
 

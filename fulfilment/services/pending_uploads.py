@@ -95,5 +95,7 @@ def _remove_stale(user) -> None:
             path = _path(user, token)
             if default_storage.get_modified_time(path) < limit:
                 default_storage.delete(path)
+        # A storage without modification times (Django's Storage raises
+        # NotImplementedError) keeps its files until confirmed or cancelled.
         except (PendingUploadMissing, OSError, NotImplementedError):
             logger.debug("pending upload %s of user %s not cleaned", token, user.pk)

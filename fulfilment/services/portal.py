@@ -8,7 +8,7 @@ ever decrypted for the pre-order's own member.
 
 from django.utils.translation import gettext_lazy as _
 
-from fulfilment.crypto import CredentialError, decrypt
+from fulfilment.crypto import CredentialError
 from fulfilment.models import PreOrder, PreOrderStatus
 
 MEMBER_STATUS = {
@@ -50,9 +50,7 @@ def credentials_for(pre_order: PreOrder, member) -> dict | None:
         return None
     ticket = assignment.ticket
     try:
-        password = decrypt(
-            ticket.password_encrypted, context=f"{ticket.event_key}:{ticket.login_email}"
-        )
+        password = ticket.password()
     except CredentialError:
         return None
     return {"email": ticket.login_email, "password": password}

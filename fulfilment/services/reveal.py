@@ -8,16 +8,13 @@ assignment log entry and a Wagtail log entry on the ticket; neither holds the pa
 from django.db import transaction
 from wagtail.log_actions import log
 
-from fulfilment import crypto
 from fulfilment.models import AssignmentLog, TicketCredential
 
 PASSWORD_REVEALED = "bilten.ticket_password_revealed"
 
 
 def password_of(ticket: TicketCredential) -> str:
-    return crypto.decrypt(
-        ticket.password_encrypted, context=f"{ticket.event_key}:{ticket.login_email}"
-    )
+    return ticket.password()
 
 
 def reveal_password(ticket: TicketCredential, *, actor, ip=None, via="admin") -> str:

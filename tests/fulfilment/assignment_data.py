@@ -80,7 +80,7 @@ def ticket(offer, *, variant=None, email=None, password=None) -> TicketCredentia
         variant_label=variant.name if variant else "",
         login_email=email,
         password_encrypted=crypto.encrypt(password, context=f"{key}:{email}"),
-        fingerprint=crypto.fingerprint(key, email, password),
+        fingerprint=TicketCredential.fingerprint_of(key, email, password),
     )
 
 

@@ -60,7 +60,7 @@ def make_ticket(offer, *, variant=None, status=TicketStatus.UNASSIGNED, password
         variant_label=variant.name if variant else "",
         login_email=email,
         password_encrypted=crypto.encrypt(password, context=f"{key}:{email}"),
-        fingerprint=crypto.fingerprint(key, email, password),
+        fingerprint=TicketCredential.fingerprint_of(key, email, password),
         status=status,
     )
 

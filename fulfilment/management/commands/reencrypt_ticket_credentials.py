@@ -37,14 +37,12 @@ class Command(BaseCommand):
                 if not batch:
                     break
                 for ticket in batch:
-                    context = f"{ticket.event_key}:{ticket.login_email}"
                     try:
-                        plain = crypto.decrypt(ticket.password_encrypted, context=context)
+                        ticket.reseal_with_current_key()
                     except crypto.CredentialError as error:
                         raise CommandError(
                             f"ticket {ticket.pk}: {error}; nothing after it was changed"
                         ) from error
-                    ticket.password_encrypted = crypto.encrypt(plain, context=context)
                 TicketCredential.objects.bulk_update(batch, ["password_encrypted"])
             done += len(batch)
             last_pk = batch[-1].pk
