@@ -36,6 +36,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=32,
+        blank=True,
+        db_index=True,
+        help_text=_("Optional. Support may call you about an order."),
+    )
     marketing_consent = models.BooleanField(
         _("send me news about events"),
         default=False,

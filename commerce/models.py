@@ -217,6 +217,9 @@ class PromoCode(models.Model):
 
 class OrderStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+    REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Order(models.Model):
@@ -245,12 +248,14 @@ class Order(models.Model):
     buyer_email = models.EmailField()
     buyer_name = models.CharField(max_length=150)
     status = models.CharField(
-        max_length=12, choices=OrderStatus.choices, default=OrderStatus.COMPLETED
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.COMPLETED
     )
     total_quantity = models.PositiveIntegerField()
     subtotal_minor = models.PositiveIntegerField()
     discount_minor = models.PositiveIntegerField(default=0)
     total_minor = models.PositiveIntegerField()
+    # Sum of the succeeded refunds (commerce.services.refunds); never above the total.
+    refunded_minor = models.PositiveIntegerField(default=0, db_default=0)
     currency = models.CharField(max_length=3)
     promo_code = models.ForeignKey(
         PromoCode, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
@@ -269,10 +274,18 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(total_quantity__gt=0), name="order_quantity_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(refunded_minor__lte=F("total_minor")),
+                name="order_refunds_within_total",
+            ),
         ]
 
     def __str__(self):
         return self.number
+
+    @property
+    def refundable_minor(self) -> int:
+        return self.total_minor - self.refunded_minor
 
 
 class OrderItem(models.Model):
@@ -295,19 +308,50 @@ class OrderItem(models.Model):
         return f"{self.quantity} × {self.tier_name}"
 
 
+class TicketStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    VOID = "void", _("Void")
+    REFUNDED = "refunded", _("Refunded")
+    TRANSFERRED = "transferred", _("Transferred")
+    USED = "used", _("Used")
+
+
 class Ticket(models.Model):
-    """One admitted person. `code` is unguessable; the QR carries a signed payload."""
+    """One admitted person. `code` is unguessable; the QR carries a signed payload.
+
+    Only a VALID ticket admits anyone (commerce.services.ticket_checks). A refund,
+    cancellation, transfer or exchange ends a ticket (its status says which) and,
+    for a transfer or exchange, points to the ticket that replaced it.
+    """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tickets")
     item = models.ForeignKey(OrderItem, on_delete=models.CASCADE, related_name="tickets")
     tier_key = models.UUIDField()
+    # Set only when an exchange moved the ticket to another event than its order's.
+    event_key = models.UUIDField(null=True, blank=True)
     code = models.CharField(max_length=32, unique=True)
     attendee_name = models.CharField(max_length=150, blank=True)
     attendee_email = models.EmailField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=TicketStatus.choices, default=TicketStatus.VALID, db_default="valid"
+    )
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
         return self.code
+
+    @property
+    def admits(self) -> bool:
+        return self.status == TicketStatus.VALID
+
+    @property
+    def held_event_key(self):
+        """The event this ticket admits to (its order's, unless exchanged elsewhere)."""
+        return self.event_key or self.order.event_key
 
 
 class EmailDelivery(models.Model):
@@ -367,6 +411,59 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.gateway} {self.reference or self.id} ({self.status})"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class RefundSource(models.TextChoices):
+    AGENT = "agent", _("Support agent")
+    POLICY = "policy", _("Refund policy")
+    GATEWAY = "gateway", _("Payment provider dashboard")
+    SYSTEM = "system", _("System")
+    EXCHANGE = "exchange", _("Exchange price difference")
+
+
+class Refund(models.Model):
+    """Money given back on an order, whole or in part (commerce.services.refunds).
+
+    `reference` is the gateway's refund id: a refund made in the provider's
+    dashboard arrives by webhook and is matched by it, so it is recorded once.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount_minor = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    source = models.CharField(max_length=12, choices=RefundSource.choices)
+    reference = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    tickets = models.ManyToManyField(Ticket, blank=True, related_name="refunds")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    failure_message = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive")
+        ]
+
+    def __str__(self):
+        return f"Refund {self.amount_minor} {self.currency} on {self.order} ({self.status})"
 
 
 class WebhookEvent(models.Model):
@@ -440,3 +537,16 @@ class DemoSavedCard(models.Model):
 
     def __str__(self):
         return f"{self.reference} (…{self.last4})"
+
+
+class DemoRefund(models.Model):
+    """A refund the demo gateway made (its stand-in for Stripe's Refund objects)."""
+
+    reference = models.CharField(max_length=64, unique=True)
+    charge_reference = models.CharField(max_length=64, db_index=True)
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    amount_minor = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.reference} ({self.amount_minor} of {self.charge_reference})"

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "event_pages",
     "commerce",
     "fulfilment",
+    "crm",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -22,6 +22,15 @@ class GatewayPayment:
 
 
 @dataclass(frozen=True)
+class GatewayRefund:
+    """One refund the provider made on a payment (Stripe: a Refund object)."""
+
+    reference: str
+    amount_minor: int
+    status: str  # "succeeded" | "pending" | "failed"
+
+
+@dataclass(frozen=True)
 class SavedCard:
     """A card kept by the provider for off-session charges (Stripe: Customer + PaymentMethod)."""
 
@@ -52,8 +61,16 @@ class PaymentGateway(abc.ABC):
         """The provider's current truth about a payment (never trust a webhook payload)."""
 
     @abc.abstractmethod
-    def refund(self, *, reference: str, amount_minor: int) -> None:
-        """Refund a succeeded payment."""
+    def refund(
+        self, *, reference: str, amount_minor: int, idempotency_key: str = ""
+    ) -> GatewayRefund:
+        """Refund `amount_minor` of a succeeded payment (all of it or a part); the same
+        idempotency key answers the refund made first. Raises PaymentError when the
+        provider refuses or cannot be reached."""
+
+    @abc.abstractmethod
+    def refunds(self, reference: str) -> list[GatewayRefund]:
+        """Every refund the provider holds for a payment, made here or in its dashboard."""
 
     @abc.abstractmethod
     def parse_webhook(self, *, payload: bytes, signature: str) -> dict:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from commerce.exceptions import CommerceError, PaymentError
 from commerce.payments import signing
-from commerce.payments.base import GatewayPayment, PaymentGateway, SavedCard
+from commerce.payments.base import GatewayPayment, GatewayRefund, PaymentGateway, SavedCard
 
 SUCCEEDS = "4242424242424242"
 DECLINED = "4000000000000002"
@@ -92,10 +92,43 @@ class DemoGateway(PaymentGateway):
             failure_message=charge.failure_message,
         )
 
-    def refund(self, *, reference, amount_minor):
-        from commerce.models import DemoCharge
+    def refund(self, *, reference, amount_minor, idempotency_key=""):
+        from django.db.models import Sum
 
-        DemoCharge.objects.filter(reference=reference).update(status="refunded")
+        from commerce.models import DemoCharge, DemoRefund
+
+        key = idempotency_key or f"refund-{reference}-{amount_minor}"
+        made = DemoRefund.objects.filter(idempotency_key=key).first()
+        if made is not None:
+            return GatewayRefund(made.reference, made.amount_minor, "succeeded")
+        charge = DemoCharge.objects.filter(reference=reference).first()
+        if charge is None or charge.status not in ("succeeded", "refunded"):
+            raise PaymentError("refund_refused")
+        refunded = (
+            DemoRefund.objects.filter(charge_reference=reference).aggregate(
+                total=Sum("amount_minor")
+            )["total"]
+            or 0
+        )
+        if amount_minor <= 0 or refunded + amount_minor > charge.amount_minor:
+            raise PaymentError("refund_refused")
+        made = DemoRefund.objects.create(
+            reference=f"demo_re_{secrets.token_hex(12)}",
+            charge_reference=reference,
+            idempotency_key=key,
+            amount_minor=amount_minor,
+        )
+        if refunded + amount_minor == charge.amount_minor:
+            DemoCharge.objects.filter(pk=charge.pk).update(status="refunded")
+        return GatewayRefund(made.reference, made.amount_minor, "succeeded")
+
+    def refunds(self, reference):
+        from commerce.models import DemoRefund
+
+        return [
+            GatewayRefund(made.reference, made.amount_minor, "succeeded")
+            for made in DemoRefund.objects.filter(charge_reference=reference).order_by("pk")
+        ]
 
     def parse_webhook(self, *, payload, signature):
         return signing.verify(payload, signature, settings.DEMO_WEBHOOK_SECRET)

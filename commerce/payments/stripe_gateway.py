@@ -4,7 +4,13 @@ import stripe
 from django.conf import settings
 
 from commerce.exceptions import PaymentError
-from commerce.payments.base import GatewayPayment, InvalidSignature, PaymentGateway, SavedCard
+from commerce.payments.base import (
+    GatewayPayment,
+    GatewayRefund,
+    InvalidSignature,
+    PaymentGateway,
+    SavedCard,
+)
 
 STATUS = {
     "succeeded": "succeeded",
@@ -14,6 +20,15 @@ STATUS = {
     "requires_action": "pending",
     "processing": "pending",
     "requires_capture": "pending",
+}
+
+
+REFUND_STATUS = {
+    "succeeded": "succeeded",
+    "pending": "pending",
+    "requires_action": "pending",
+    "failed": "failed",
+    "canceled": "failed",
 }
 
 
@@ -78,14 +93,27 @@ class StripeGateway(PaymentGateway):
             failure_message=(getattr(error, "message", "") or "") if error else "",
         )
 
-    def refund(self, *, reference, amount_minor):
+    def refund(self, *, reference, amount_minor, idempotency_key=""):
         try:
-            self.client.v1.refunds.create(
+            made = self.client.v1.refunds.create(
                 {"payment_intent": reference, "amount": amount_minor},
-                {"idempotency_key": f"refund-{reference}-{amount_minor}"},
+                {"idempotency_key": idempotency_key or f"refund-{reference}-{amount_minor}"},
             )
+        except stripe.InvalidRequestError as exc:
+            raise PaymentError("refund_refused") from exc
         except stripe.StripeError as exc:
             raise PaymentError("payment_unavailable") from exc
+        return GatewayRefund(made.id, made.amount, REFUND_STATUS.get(made.status, "pending"))
+
+    def refunds(self, reference):
+        try:
+            listed = self.client.v1.refunds.list({"payment_intent": reference, "limit": 100})
+        except stripe.StripeError as exc:
+            raise PaymentError("payment_unavailable") from exc
+        return [
+            GatewayRefund(made.id, made.amount, REFUND_STATUS.get(made.status, "pending"))
+            for made in listed.data
+        ]
 
     def parse_webhook(self, *, payload, signature):
         if not signature:

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CrmConfig(AppConfig):
+    name = "crm"
+    verbose_name = _("Customer support")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from crm import system_cases
+
+        system_cases.connect()  # cases the system opens (late payments, failed captures)
