@@ -120,7 +120,8 @@ def build_order_emails(order) -> list[EmailMultiAlternatives]:
     One message per recipient: an attendee named on several tickets gets them together.
     """
     language = order_language(order)
-    tickets = list(order.tickets.select_related("item"))
+    # Only tickets that admit someone (a refunded or transferred one is not sent again).
+    tickets = list(order.tickets.filter(status="valid").select_related("item"))
     by_attendee: dict[str, list] = {}
     for ticket in tickets:
         email = ticket.attendee_email.strip().lower()
@@ -147,6 +148,21 @@ def build_order_emails(order) -> list[EmailMultiAlternatives]:
                 )
             )
     return messages
+
+
+def build_tickets_email(order, tickets, *, to: str, language: str = "") -> EmailMultiAlternatives:
+    """One email carrying `tickets` of `order` to `to` (a ticket transferred or exchanged)."""
+    language = language or order_language(order)
+    with translation.override(language):
+        event = _event_in(order.event, language)
+        title = event.title if event else _("your event")
+        subject = _("Your tickets for %(event)s · %(number)s") % {
+            "event": title,
+            "number": order.number,
+        }
+        return _message(
+            subject=subject, to=to, context=_context(order, event, list(tickets), recipient=to)
+        )
 
 
 def send_order_emails(*, order) -> int:
