@@ -9,5 +9,8 @@ class CrmConfig(AppConfig):
 
     def ready(self):
         from crm import system_cases
+        from crm.demo.seed import seed_demo_support
+        from event_pages import sales
 
         system_cases.connect()  # cases the system opens (late payments, failed captures)
+        sales.add_seed_demo_step(seed_demo_support)  # policies, a refund, a transfer, cases
