@@ -43,6 +43,9 @@ ROLE_PERMISSIONS = {
         "commerce.view_order",
         "commerce.view_paymentfollowup",
         "commerce.change_paymentfollowup",
+        "crm.view_supportcase",
+        "crm.add_supportcase",
+        "crm.change_supportcase",
     ],
     FULFILMENT: ["wagtailadmin.access_admin"],
     MARKETING: [
@@ -72,6 +75,10 @@ ROLE_PERMISSIONS = {
         "event_pages.add_category",
         "event_pages.change_category",
         "event_pages.delete_category",
+        "crm.view_supportcase",
+        "crm.add_supportcase",
+        "crm.change_supportcase",
+        "crm.change_supportsettings",
     ],
 }
 

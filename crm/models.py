@@ -112,6 +112,8 @@ class SupportCase(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # What made the system open this case ("late-payment:<payment id>", ...): one case per cause.
+    cause = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("support case")
