@@ -34,6 +34,23 @@ error_messages = {
     ),
     "payment_cancelled": _("This payment was cancelled. Please choose your tickets again."),
     "mixed_events": _("All tickets in one hold must be for the same event."),
+    # Transfers and exchanges (commerce.services.ticket_changes).
+    "invalid_attendee_name": _("Enter the new holder’s name (at most %(limit)d characters)."),
+    "attendee_email_required": _("Enter the new holder’s email address."),
+    "ticket_not_valid": _("This ticket is no longer valid, so it cannot be changed."),
+    "ticket_event_over": _("This event has already taken place; its tickets can no longer change."),
+    "exchange_same_tier": _("The ticket is already of this tier."),
+    "exchange_other_organization": _(
+        "A ticket can only be exchanged for an event of the same organizer."
+    ),
+    "exchange_other_currency": _("The new ticket must be priced in %(currency)s, like the order."),
+    "exchange_costs_more": _(
+        "The new ticket costs more; charging a difference is not supported yet."
+    ),
+    "exchange_breaks_requirement": _(
+        "“%(addon)s” in this order needs its “%(required)s” ticket, so that ticket "
+        "cannot be exchanged."
+    ),
     "invalid_card": _("Enter a valid 16-digit card number."),
     "invalid_email": _("Enter a valid email address for your tickets."),
     "invalid_name": _("Enter the name the order should be under."),
