@@ -106,13 +106,20 @@ def _permission(apps, dotted: str):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def _migrated(apps, dotted: str) -> bool:
+    """Whether the permission's app has models in this (migration) state yet. A later app's
+    permissions (crm) are granted by that app's own data migration, which runs this again."""
+    return bool(apps.all_models.get(dotted.split(".")[0]))
+
+
 def ensure_role_groups(apps) -> dict:
     """Create the role groups with their model permissions; returns {name: group}."""
     Group = apps.get_model("auth", "Group")
     groups = {}
     for name in ROLE_NAMES:
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(*[_permission(apps, p) for p in ROLE_PERMISSIONS[name]])
+        granted = [p for p in ROLE_PERMISSIONS[name] if _migrated(apps, p)]
+        group.permissions.add(*[_permission(apps, p) for p in granted])
         withdrawn = WITHDRAWN_PERMISSIONS.get(name, [])
         group.permissions.remove(*[_permission(apps, p) for p in withdrawn])
         groups[name] = group

@@ -37,6 +37,7 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
 
 urlpatterns += i18n_patterns(
     path("account/pre-orders/", include("fulfilment.portal_urls")),
+    path("", include("crm.public_urls")),  # /support/ and /account/support/
     path("account/", include("accounts.urls")),
     path("", include("commerce.urls")),
     path("", include(wagtail_urls)),

@@ -1,6 +1,16 @@
-"""Receivers commerce connects in CommerceConfig.ready()."""
+"""Receivers commerce connects in CommerceConfig.ready(), and the signals commerce sends
+for higher layers (the CRM opens support cases on them; commerce never imports crm)."""
+
+from django.dispatch import Signal
 
 from commerce.access import claim_guest_purchases
+
+# A payment that arrived after its hold expired and could not become an order was
+# refunded automatically (sent after commit; follow_up=PaymentFollowUp).
+late_payment_refunded = Signal()
+# Refunding such a payment failed (follow_up=PaymentFollowUp, error=the exception);
+# the reconciliation sweep keeps trying, support should look at it now.
+late_payment_refund_failed = Signal()
 
 
 def claim_guest_purchases_on_login(sender, request, user, **kwargs):

@@ -440,6 +440,9 @@ RATE_LIMITS = {
     # "Find your order": per client address, and links emailed per address asked for.
     "order_lookup": env("RATE_LIMIT_ORDER_LOOKUP", "10/hour"),
     "order_lookup_email": env("RATE_LIMIT_ORDER_LOOKUP_EMAIL", "3/hour"),
+    # The support contact form (and "Get help with this order"): per client address and per email.
+    "support_contact": env("RATE_LIMIT_SUPPORT_CONTACT", "10/hour"),
+    "support_contact_email": env("RATE_LIMIT_SUPPORT_CONTACT_EMAIL", "5/hour"),
 }
 # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
 # Empty: the connecting address (REMOTE_ADDR) is the client.

@@ -33,6 +33,7 @@ from commerce.payments.base import InvalidPayload
 from commerce.selectors import event_is_over
 from commerce.services import sql_core
 from commerce.services.holds import convert_hold_to_sale
+from commerce.signals import late_payment_refund_failed, late_payment_refunded
 
 logger = logging.getLogger(__name__)
 
@@ -386,6 +387,9 @@ def refund_follow_up(*, follow_up: PaymentFollowUp, actor=None) -> PaymentFollow
     except Exception as error:
         # Recorded after the rollback, so support sees why it is still open.
         PaymentFollowUp.objects.filter(pk=follow_up.pk).update(last_error=repr(error)[:255])
+        late_payment_refund_failed.send_robust(
+            sender=PaymentFollowUp, follow_up=follow_up, error=error
+        )
         raise
 
 
@@ -430,6 +434,9 @@ def _refund_once(follow_up: PaymentFollowUp, actor) -> PaymentFollowUp:
             },
         )
         transaction.on_commit(lambda: _send_refund_notice(locked.pk))
+        transaction.on_commit(
+            lambda: late_payment_refunded.send_robust(sender=PaymentFollowUp, follow_up=locked)
+        )
     return locked
 
 

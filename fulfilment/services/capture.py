@@ -32,6 +32,7 @@ from commerce.exceptions import PaymentError
 from commerce.payments import get_gateway
 from commerce.payments.base import SavedCard
 from fulfilment.models import AssignmentLog, PreOrder, PreOrderStatus
+from fulfilment.signals import pre_order_capture_failed
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +195,9 @@ def _count_failure(pre_order: PreOrder, result, *, now, actor, ip) -> str:
         pre_order.status = PreOrderStatus.FAILED
         pre_order.failed_at = now
         pre_order.next_capture_at = None
+        transaction.on_commit(
+            lambda: pre_order_capture_failed.send_robust(sender=PreOrder, pre_order=pre_order)
+        )
     else:
         pre_order.next_capture_at = now + dt.timedelta(hours=settings.PRE_ORDER_RETRY_HOURS)
     pre_order.save(

@@ -38,6 +38,7 @@ from fulfilment.models import (
     PreOrderStatus,
     TicketEmailTemplate,
 )
+from fulfilment.signals import ticket_delivery_failed
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +205,11 @@ def _record_failure(assignment_id: int, error: Exception) -> str:
         ).save()
     if final:
         logger.warning("ticket delivery %s failed for good: %r", assignment_id, error)
+        transaction.on_commit(
+            lambda: ticket_delivery_failed.send_robust(
+                sender=Assignment, assignment_id=assignment_id, error=f"{error!r}"[:255]
+            )
+        )
         return "failed"
     raise DeliveryError(f"assignment {assignment_id}: {error!r}") from error
 
