@@ -9,8 +9,22 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 PAYMENT_REFUNDED = "bilten.payment_refunded"
+# Refunds that reach us from the payment provider (its dashboard, or a refund of ours
+# whose recording was lost): commerce.services.refunds.reconcile_gateway_refunds.
+# Refunds and cancellations people make are logged by whoever offers them (crm.audit,
+# with the request's address).
+ORDER_REFUNDED = "bilten.order_refunded"
+ORDER_REFUND_FAILED = "bilten.order_refund_failed"
 
 
 @hooks.register("register_log_actions")
 def register_money_actions(actions):
     actions.register_action(PAYMENT_REFUNDED, _("Refund payment"), _("Payment refunded"))
+    actions.register_action(
+        ORDER_REFUNDED,
+        _("Record a refund made at the payment provider"),
+        _("Refund made at the payment provider"),
+    )
+    actions.register_action(
+        ORDER_REFUND_FAILED, _("Record a failed refund"), _("Refund failed at the payment provider")
+    )

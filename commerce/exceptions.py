@@ -57,6 +57,12 @@ error_messages = {
     "invalid_attendee_email": _(
         "Enter a valid email address for each attendee, or leave it empty."
     ),
+    "nothing_to_refund": _("Nothing is left to refund on this order."),
+    "amount_too_high": _("At most %(limit)s can still be refunded on this order."),
+    "ticket_not_refundable": _(
+        "Ticket %(ticket)s is not valid on this order, so it cannot be refunded."
+    ),
+    "refund_refused": _("The payment provider refused the refund."),
 }
 
 
@@ -109,3 +115,10 @@ class PromoCodeError(CommerceError):
 class PaymentError(CommerceError):
     code = "payment_unavailable"
     status = 402
+
+
+class RefundError(CommerceError):
+    """A refund or cancellation refused; nothing changed (commerce.services.refunds)."""
+
+    code = "refund_refused"
+    status = 409

@@ -133,6 +133,24 @@ def _release_held(event_key, quantities: dict) -> None:
         TierInventory.objects.filter(tier_key=key).update(held=F("held") - quantities[key])
 
 
+def release_sold(sold_by_event: dict) -> None:
+    """Give sold places back to sale at once ({event_key: {tier_key: n}}): a refund or
+    cancellation ended those tickets. Inside the caller's transaction, in the lock
+    order above (each event row, then its tier rows by key); never call the
+    gateway while these rows are locked.
+    """
+    require_transaction()
+    for event_key in sorted(sold_by_event, key=str):
+        quantities = {key: n for key, n in sold_by_event[event_key].items() if n > 0}
+        if not quantities:
+            continue
+        EventInventory.objects.filter(event_key=event_key).update(
+            sold=F("sold") - sum(quantities.values())
+        )
+        for key in sorted(quantities, key=str):
+            TierInventory.objects.filter(tier_key=key).update(sold=F("sold") - quantities[key])
+
+
 # --- placing a hold ---------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ import json
 import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 
 class StripeStandIn:
@@ -37,6 +37,16 @@ class StripeStandIn:
                 self.wfile.write(data)
 
             def do_GET(self):
+                url = urlsplit(self.path)
+                if url.path == "/v1/refunds":  # a payment's refunds, newest first, like Stripe
+                    query = dict(parse_qsl(url.query))
+                    made = [
+                        r
+                        for r in stand_in.refunds
+                        if r["payment_intent"] == query.get("payment_intent")
+                    ]
+                    body = {"object": "list", "url": "/v1/refunds", "has_more": False}
+                    return self._reply(200, {**body, "data": made[::-1]})
                 intent = stand_in.intents.get(self.path.rsplit("/", 1)[-1])
                 if intent is None:
                     return self._reply(
@@ -139,14 +149,14 @@ class StripeStandIn:
                     if "amount" in form:
                         body["amount"] = int(form["amount"])
                 elif self.path == "/v1/refunds":
-                    body = {
-                        "id": f"re_{secrets.token_hex(8)}",
-                        "object": "refund",
-                        "payment_intent": form["payment_intent"],
-                        "amount": int(form["amount"]),
-                        "status": "succeeded",
-                    }
-                    stand_in.refunds.append(body)
+                    body = stand_in.refund(form["payment_intent"], int(form["amount"]))
+                    if body is None:  # more than is left of the charge, or nothing paid
+                        error = {
+                            "type": "invalid_request_error",
+                            "code": "charge_already_refunded",
+                            "message": "Refund amount is greater than the unrefunded amount.",
+                        }
+                        return self._reply(400, {"error": error})
                 else:
                     return self._reply(404, {"error": {"message": "unknown path"}})
                 if key:
@@ -167,3 +177,23 @@ class StripeStandIn:
 
     def succeed(self, intent_id: str):
         self.intents[intent_id]["status"] = "succeeded"
+
+    def refund(self, intent_id: str, amount: int) -> dict | None:
+        """A refund of a succeeded intent (through the API, or as if made in Stripe's
+        dashboard when a test calls it directly); None when more than is left."""
+        intent = self.intents.get(intent_id)
+        refunded = sum(r["amount"] for r in self.refunds if r["payment_intent"] == intent_id)
+        if intent is None or not 0 < amount:
+            return None
+        if refunded + amount > intent["amount"]:
+            return None
+        body = {
+            "id": f"re_{secrets.token_hex(8)}",
+            "object": "refund",
+            "payment_intent": intent_id,
+            "amount": amount,
+            "currency": intent["currency"],
+            "status": "succeeded",
+        }
+        self.refunds.append(body)
+        return body
