@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 
 from accounts.api.views import RefreshView, RegisterView, TokenView
 from commerce.api import views as commerce
+from crm.api import refund_request
+from crm.api import views as support
 from event_pages.api import views as events
 from fulfilment import assignment_api, preorder_api
 from fulfilment.upload_api import TicketUploadView
@@ -59,4 +61,46 @@ urlpatterns = [
         name="api-admin-event-capture",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+
+# Support API and the attendee's refund request (crm.api).
+urlpatterns += [
+    path(
+        "orders/<str:number>/refund-request/",
+        refund_request.RefundRequestView.as_view(),
+        name="api-order-refund-request",
+    ),
+    path("support/customers/", support.CustomerSearchView.as_view(), name="api-support-customers"),
+    path("support/orders/<str:number>/", support.OrderView.as_view(), name="api-support-order"),
+    path(
+        "support/orders/<str:number>/refund/",
+        support.OrderRefundView.as_view(),
+        name="api-support-order-refund",
+    ),
+    path(
+        "support/orders/<str:number>/cancel/",
+        support.OrderCancelView.as_view(),
+        name="api-support-order-cancel",
+    ),
+    path(
+        "support/orders/<str:number>/resend/",
+        support.OrderResendView.as_view(),
+        name="api-support-order-resend",
+    ),
+    path(
+        "support/tickets/<str:code>/transfer/",
+        support.TicketTransferView.as_view(),
+        name="api-support-ticket-transfer",
+    ),
+    path(
+        "support/tickets/<str:code>/exchange/",
+        support.TicketExchangeView.as_view(),
+        name="api-support-ticket-exchange",
+    ),
+    path("support/cases/", support.CaseListView.as_view(), name="api-support-cases"),
+    path(
+        "support/cases/<int:pk>/replies/",
+        support.CaseReplyView.as_view(),
+        name="api-support-case-replies",
+    ),
 ]

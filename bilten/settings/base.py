@@ -409,6 +409,14 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["core.api.schema.public_api_only"],
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per status enum used in several answers (the support API's orders, tickets,
+    # refunds and cases), instead of hashed names and a warning.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "commerce.models.OrderStatus",
+        "TicketStatusEnum": "commerce.models.TicketStatus",
+        "RefundStatusEnum": "commerce.models.RefundStatus",
+        "CaseStatusEnum": "crm.models.CaseStatus",
+    },
 }
 
 SIMPLE_JWT = {
@@ -440,6 +448,8 @@ RATE_LIMITS = {
     # "Find your order": per client address, and links emailed per address asked for.
     "order_lookup": env("RATE_LIMIT_ORDER_LOOKUP", "10/hour"),
     "order_lookup_email": env("RATE_LIMIT_ORDER_LOOKUP_EMAIL", "3/hour"),
+    # An attendee's refund requests (API), per account.
+    "refund_request": env("RATE_LIMIT_REFUND_REQUEST", "10/hour"),
     # The support contact form (and "Get help with this order"): per client address and per email.
     "support_contact": env("RATE_LIMIT_SUPPORT_CONTACT", "10/hour"),
     "support_contact_email": env("RATE_LIMIT_SUPPORT_CONTACT_EMAIL", "5/hour"),
