@@ -14,3 +14,4 @@ class CrmConfig(AppConfig):
 
         system_cases.connect()  # cases the system opens (late payments, failed captures)
         sales.add_seed_demo_step(seed_demo_support)  # policies, a refund, a transfer, cases
+        from crm import role_audit  # noqa: F401  (its m2m_changed receiver audits group changes)

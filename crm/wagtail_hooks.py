@@ -19,6 +19,23 @@ def register_support_menu():
     return SubmenuMenuItem(_("Support"), support_menu, name="support", icon_name="help", order=250)
 
 
+# --- Agent actions and refund policies (issue 10: crm/action_views.py, crm/refund_policy_admin.py)
+
+
+@hooks.register("register_admin_urls")
+def register_action_urls():
+    from crm import action_urls
+
+    return action_urls.urlpatterns
+
+
+@hooks.register("register_admin_viewset")
+def register_refund_policy_viewset():
+    from crm.refund_policy_admin import RefundPolicyViewSet  # registers its permission policy
+
+    return RefundPolicyViewSet("bilten_refund_policies")
+
+
 # --- Cases (issue 10: crm/case_admin.py, crm/dashboard_panels.py) --------------------
 
 
