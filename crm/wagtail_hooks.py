@@ -19,6 +19,23 @@ def register_support_menu():
     return SubmenuMenuItem(_("Support"), support_menu, name="support", icon_name="help", order=250)
 
 
+# --- Customers (issue 10: crm/customer_admin.py) -------------------------------------
+
+
+@hooks.register(SUPPORT_MENU_HOOK)
+def register_customers_menu_item():
+    from crm.customer_admin import customers_menu_item
+
+    return customers_menu_item()
+
+
+@hooks.register("register_admin_urls")
+def register_customer_urls():
+    from crm import customer_admin
+
+    return [path("crm/customers/", include((customer_admin.urlpatterns, customer_admin.NAMESPACE)))]
+
+
 # --- Agent actions and refund policies (issue 10: crm/action_views.py, crm/refund_policy_admin.py)
 
 
