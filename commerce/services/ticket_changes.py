@@ -16,17 +16,17 @@ would be worse). Audit entries, permissions and emails are the caller's
 (crm.services.actions), which may wrap these calls in its own transaction.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from commerce.exceptions import CommerceError, InsufficientInventory
 from commerce.models import (
-    EventInventory,
     Order,
     OrderItem,
     Refund,
@@ -34,11 +34,11 @@ from commerce.models import (
     RefundStatus,
     Ticket,
     TicketStatus,
-    TierInventory,
 )
 from commerce.selectors import availability
-from commerce.services.holds import take_inventory
+from commerce.services.holds import release_sold, take_inventory
 from commerce.services.orders import new_ticket_code
+from commerce.services.refunds import refund_order, ticket_share
 from event_pages import rules
 from event_pages.models import EventIndexPage, EventPage, TicketTier
 from event_pages.permissions import events_of
@@ -67,8 +67,6 @@ def paid_for(ticket: Ticket) -> int:
     what was paid for that one, less the price difference refunded when it was
     exchanged (a waived dearer difference adds nothing: it was not paid).
     """
-    from commerce.services.refunds import ticket_share
-
     replaced = Ticket.objects.filter(replaced_by=ticket).select_related("order").first()
     if replaced is None:
         return ticket_share(ticket.order, [ticket])
@@ -139,7 +137,9 @@ def exchange_ticket(
     In one transaction: the old ticket becomes VOID (replaced by the new one), one
     sold place moves from the old tier to the new (InsufficientInventory, with
     nothing changed, when none is left), and a cheaper new ticket's difference is
-    refunded to the buyer (RefundSource.EXCHANGE). A dearer one is refused
+    refunded to the buyer (RefundSource.EXCHANGE; at most what the order still has
+    to refund, none when nothing is left; a refusal at the gateway undoes the
+    exchange with its RefundError). A dearer one is refused
     (exchange_costs_more) unless `waive_difference` (an agent's goodwill, which the
     caller audits). The new ticket belongs to the same order, on an order line for
     its tier; its `event_key` is set when it is for another event than the order's.
@@ -176,8 +176,11 @@ def exchange_ticket(
         _end(locked, status=TicketStatus.VOID, replaced_by=new, now=now)
         _move_one_sold_place(locked, source.translation_key, target, tier, now)
         refund = None
-        if difference < 0:
-            refund = _refund_difference(order, -difference, locked, tier, actor)
+        # Never more than is left of what the order paid (an earlier refund may
+        # already have given this money back).
+        owed = min(-difference, order.refundable_minor)
+        if owed > 0:
+            refund = _refund_difference(order, owed, locked, tier, actor)
     _copy_end(ticket, locked)
     return Exchange(old=locked, new=new, difference_minor=difference, refund=refund)
 
@@ -240,21 +243,15 @@ def _tier_name(key) -> str:
 
 
 def _move_one_sold_place(ticket: Ticket, source_key, target: EventPage, tier, now) -> None:
-    """Give back the old ticket's sold place and take one on the new tier, event rows in
-    key order (no deadlock with an exchange the other way). No place left: the
-    transaction is rolled back by InsufficientInventory."""
-    steps = {
-        source_key: [lambda: _release_sold(source_key, ticket.tier_key)],
-    }
-    steps.setdefault(target.translation_key, []).append(lambda: _take_sold(target, tier, now))
-    for key in sorted(steps, key=str):
-        for step in steps[key]:
-            step()
-
-
-def _release_sold(event_key, tier_key) -> None:
-    EventInventory.objects.filter(event_key=event_key, sold__gte=1).update(sold=F("sold") - 1)
-    TierInventory.objects.filter(tier_key=tier_key, sold__gte=1).update(sold=F("sold") - 1)
+    """Give back the old ticket's sold place and take one on the new tier, the event rows
+    in key order (no deadlock with an exchange the other way round). Within one event
+    the place is given back first, so a full event still lets a ticket change tiers.
+    No place left: InsufficientInventory, and the transaction rolls back."""
+    give_back = functools.partial(release_sold, {source_key: {ticket.tier_key: 1}})
+    take = functools.partial(_take_sold, target, tier, now)
+    source_first = str(source_key) <= str(target.translation_key)
+    for step in (give_back, take) if source_first else (take, give_back):
+        step()
 
 
 def _take_sold(target: EventPage, tier: TicketTier, now) -> None:
@@ -281,8 +278,6 @@ def _exchange_line(order: Order, tier: TicketTier) -> OrderItem:
 
 
 def _refund_difference(order, amount_minor: int, old: Ticket, tier, actor) -> Refund:
-    from commerce.services.refunds import refund_order
-
     refund = refund_order(
         order=order,
         amount_minor=amount_minor,

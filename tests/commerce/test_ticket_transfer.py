@@ -13,7 +13,7 @@ from commerce.services.demo_payments import confirm_demo_payment
 from commerce.services.holds import LineRequest, place_hold
 from commerce.services.promos import apply_promo_code
 from commerce.services.ticket_changes import transfer_ticket
-from commerce.tickets import ticket_payload, verify_ticket_payload
+from commerce.tickets import InvalidTicket, ticket_payload, verify_ticket_payload
 from event_pages.models import EventPage
 from tests.factories import make_event
 
@@ -91,9 +91,10 @@ def test_the_old_qr_code_no_longer_verifies_at_the_door(ticket):
     checks = pytest.importorskip("commerce.services.ticket_checks")
     payload = ticket_payload(ticket)
     new = transfer_ticket(ticket=ticket, name="Max Muster", email="max@example.com")
-    with pytest.raises(Exception):  # noqa: B017,PT011 - whatever refusal verify_ticket raises
+    with pytest.raises(InvalidTicket) as refusal:
         checks.verify_ticket(payload)
-    assert checks.verify_ticket(ticket_payload(new))
+    assert refusal.value.reason == "transferred"
+    assert checks.verify_ticket(ticket_payload(new)) == new
 
 
 def test_the_callers_ticket_object_says_it_was_transferred(ticket):
