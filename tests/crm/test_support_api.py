@@ -660,3 +660,26 @@ def test_a_jwt_bearer_token_works_like_the_session(support, order):
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(support)}")
 
     assert client.get(f"/api/v1/support/orders/{order.number}/").status_code == 200
+
+
+def test_the_support_endpoints_are_published_in_the_api_schema():
+    schema = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert {
+        "/api/v1/support/customers/",
+        "/api/v1/support/orders/{number}/",
+        "/api/v1/support/orders/{number}/refund/",
+        "/api/v1/support/orders/{number}/cancel/",
+        "/api/v1/support/orders/{number}/resend/",
+        "/api/v1/support/tickets/{code}/transfer/",
+        "/api/v1/support/tickets/{code}/exchange/",
+        "/api/v1/support/cases/",
+        "/api/v1/support/cases/{id}/replies/",
+        "/api/v1/orders/{number}/refund-request/",
+    } <= set(paths)
+    exchange = paths["/api/v1/support/tickets/{code}/exchange/"]["post"]["responses"]
+    assert {"200", "400", "401", "403", "404", "409"} <= set(exchange)
+    request = paths["/api/v1/orders/{number}/refund-request/"]["post"]["responses"]
+    assert {"200", "202", "401", "404", "429"} <= set(request)
