@@ -210,3 +210,27 @@ def signed_event(*, reference: str, succeeded: bool) -> tuple[bytes, str]:
     }
     payload = json.dumps(event).encode()
     return payload, signing.sign(payload, settings.DEMO_WEBHOOK_SECRET)
+
+
+def signed_refund_event(
+    *, reference: str, event_type: str = "charge.refunded"
+) -> tuple[bytes, str]:
+    """The Stripe-shaped `charge.refunded` event after a refund of a demo payment (made
+    in the "dashboard": DemoGateway().refund(...) called directly), signed like Stripe's.
+    Its data.object is the charge, whose `payment_intent` is the payment's reference."""
+    event = {
+        "id": f"evt_demo_{secrets.token_hex(12)}",
+        "object": "event",
+        "created": int(time.time()),
+        "type": event_type,
+        "data": {
+            "object": {
+                "id": f"demo_ch_{reference}",
+                "object": "charge",
+                "payment_intent": reference,
+                "refunded": True,
+            }
+        },
+    }
+    payload = json.dumps(event).encode()
+    return payload, signing.sign(payload, settings.DEMO_WEBHOOK_SECRET)

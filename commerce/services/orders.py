@@ -41,6 +41,15 @@ NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 NUMBER_LENGTH = 10
 SETTLED = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)
 HANDLED_TYPES = {"payment_intent.succeeded", "payment_intent.payment_failed"}
+# Refunds made in the provider's dashboard (or ours, arriving back): data.object is a
+# charge or a refund whose `payment_intent` is the payment's reference.
+REFUND_TYPES = {
+    "charge.refunded",
+    "charge.refund.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+}
 
 
 def new_order_number() -> str:
@@ -81,8 +90,12 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
     # last, with its outcome: a twin delivered at the same moment waits on the
     # payment's lock, finds it settled and changes nothing, then finds the record.
     with transaction.atomic():
-        handled = event_type in HANDLED_TYPES
-        outcome = apply(reference=reference, gateway=gateway) if handled else "ignored"
+        if event_type in HANDLED_TYPES:
+            outcome = apply(reference=reference, gateway=gateway)
+        elif event_type in REFUND_TYPES and owner is None:
+            outcome = apply_gateway_refunds(reference=reference, gateway=gateway)
+        else:
+            outcome = "ignored"
         if not _record_event_once(event_id, event_type, outcome):
             transaction.set_rollback(True)  # a replay changes nothing
             return "duplicate"
@@ -127,7 +140,10 @@ def _event_fields(event) -> tuple[str, str, str]:
     payment = data.get("object", {}) if isinstance(data, dict) else None
     if not isinstance(payment, dict):
         raise InvalidPayload("data.object must be an object")
-    fields = (event.get("id", ""), event.get("type", ""), payment.get("id", ""))
+    reference = payment.get("id", "")
+    if payment.get("object") in ("charge", "refund"):
+        reference = payment.get("payment_intent") or ""
+    fields = (event.get("id", ""), event.get("type", ""), reference)
     if not all(isinstance(value, str) and len(value) <= 255 for value in fields):
         raise InvalidPayload("id, type and data.object.id must be short strings")
     return fields
@@ -179,6 +195,19 @@ def apply_gateway_state(*, reference: str, gateway, truth=None) -> str:
         ).update(status=PaymentStatus.FAILED, failure_message=truth.failure_message[:255])
         return "payment_failed"
     return "pending"
+
+
+def apply_gateway_refunds(*, reference: str, gateway) -> str:
+    """Record the refunds the gateway holds for an order's payment (never the payload's
+    word): "refund_recorded", or "refunds_known" when every one was already recorded."""
+    from commerce.services.refunds import reconcile_gateway_refunds
+
+    order = Order.objects.filter(payment_reference=reference, payment_provider=gateway.name).first()
+    if order is None or not reference:
+        logger.warning("refund event for unknown order payment %s", reference)
+        return "unknown_payment"
+    recorded = reconcile_gateway_refunds(order=order, listed=gateway.refunds(reference))
+    return "refund_recorded" if recorded else "refunds_known"
 
 
 def amount_mismatch(*, payment: Payment, truth) -> str:
