@@ -168,13 +168,16 @@ class HomePage(RoutablePageMixin, Page):
 
     @path("events/", name="events")
     def events(self, request):
+        from event_pages import sales
         from event_pages.selectors import upcoming_events
 
-        page = Paginator(upcoming_events(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+        if sales.slot.search_page is not None:  # the search app's page, when it is installed
+            context = sales.slot.search_page(request=request)
+        else:
+            page = Paginator(upcoming_events(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+            context = {"events_page": page, "list_title": _("Upcoming events")}
         return self.render(
-            request,
-            template="event_pages/event_list.html",
-            context_overrides={"events_page": page, "list_title": _("Upcoming events")},
+            request, template="event_pages/event_list.html", context_overrides=context
         )
 
 

@@ -28,6 +28,10 @@ class SalesSlot:
     # (events=) -> an object with .created (a Counter), .summary and .logins like the
     # sales history's (e.g. fulfilment's pre-order event); see add_seed_demo_step
     seed_demo_steps: list[Callable] = field(default_factory=list)
+    # (request=) -> the context of event_pages/event_list.html for the search at /events/
+    # (the search box, filters with counts, results); without it /events/ lists all
+    # upcoming events. Connected by the search app (SearchConfig.ready).
+    search_page: Callable | None = None
 
     def connected(self) -> "SalesSlot":
         if self.availability is None:
