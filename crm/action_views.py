@@ -11,6 +11,7 @@ form sent twice (a double click, the back button) acts once.
 
 import logging
 import secrets
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -143,13 +144,20 @@ class ActionView(View):
     # --- rendering --------------------------------------------------------------------
 
     def next_url(self) -> str | None:
-        candidate = self.request.POST.get("next") or self.request.GET.get("next")
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate,
-            allowed_hosts={self.request.get_host()},
-            require_https=self.request.is_secure(),
-        ):
-            return candidate
+        """Where to go back after the action: `next`, or the customer page the screen was
+        opened from (its address, when the browser says so); never another site."""
+        request = self.request
+        candidates = [request.POST.get("next"), request.GET.get("next")]
+        customers = _reverse_or_none("bilten_customers:search")
+        if request.method == "GET" and customers:
+            referer = urlsplit(request.headers.get("referer", ""))
+            if referer.path.startswith(customers) and referer.netloc == request.get_host():
+                candidates.append(referer.path)
+        for candidate in candidates:
+            if candidate and url_has_allowed_host_and_scheme(
+                candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return candidate
         return None
 
     def success_url(self) -> str:
@@ -249,7 +257,9 @@ def order_summary(order: Order) -> dict:
         ticket.order = order
     return {
         "summary_tickets": tickets,
-        "summary_refunds": list(order.refunds.order_by("created_at", "pk")),
+        "summary_refunds": list(
+            order.refunds.select_related("created_by").order_by("created_at", "pk")
+        ),
         "summary_total": format_money(order.total_minor, order.currency),
         "summary_refunded": format_money(order.refunded_minor, order.currency),
         "summary_refundable": format_money(order.refundable_minor, order.currency),

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core import mail
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -557,7 +557,7 @@ def test_another_organizations_pre_order_does_not_exist_for_an_organizer(
 def test_the_screens_show_the_admin_layout_with_breadcrumbs(agent, order):
     html = agent.get(url("crm_order_refund", order.number)).content.decode()
     assert "w-breadcrumbs" in html
-    assert re.search(r"<h2[^>]*>\s*Refund\s*</h2>", html)
+    assert re.search(r"<h1[^>]*>\s*Refund\s*</h1>", html)
     assert f"Order {order.number}" in html
 
 
@@ -566,3 +566,26 @@ def test_a_past_events_tickets_are_not_refunded_by_an_organizer(organizer_client
     order = buy(past, General=1)
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - dt.timedelta(days=9))
     assert organizer_client.get(url("crm_order_refund", order.number)).status_code == 403
+
+
+def test_opened_from_the_customer_page_the_screen_returns_there(agent, order):
+    try:
+        customer = reverse("bilten_customers:search") + "a-customer-key/"
+    except NoReverseMatch:
+        pytest.skip("the customer screens are not installed")
+    address = url("crm_order_refund", order.number)
+    page = agent.get(address, HTTP_REFERER=f"http://testserver{customer}")
+    assert page.context["next"] == customer
+    assert f'name="next" value="{customer}"' in page.content.decode()
+    elsewhere = agent.get(address, HTTP_REFERER="https://evil.example/admin/crm/customers/x/")
+    assert elsewhere.context["next"] == ""
+
+
+def test_change_on_the_confirmation_goes_back_to_the_filled_in_form(agent, order):
+    address = url("crm_order_refund", order.number)
+    data = {"amount": "7.00", "reason": "Parking"}
+    shown = agent.post(address, data)
+    back = agent.post(address, {**data, "token": shown.context["token"], "edit": "1"})
+    assert not back.context["confirming"]
+    assert back.context["form"]["reason"].value() == "Parking"
+    assert not Refund.objects.exists()
