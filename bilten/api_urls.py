@@ -10,12 +10,14 @@ from crm.api import views as support
 from event_pages.api import views as events
 from fulfilment import assignment_api, preorder_api
 from fulfilment.upload_api import TicketUploadView
+from search import api as search
 
 urlpatterns = [
     path("auth/register/", RegisterView.as_view(), name="api-register"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/token/refresh/", RefreshView.as_view(), name="api-token-refresh"),
-    path("events/", events.EventListView.as_view(), name="api-events"),
+    path("events/", search.EventSearchView.as_view(), name="api-events"),
+    path("search/suggest/", search.SuggestView.as_view(), name="api-search-suggest"),
     path("events/<int:pk>/", events.EventDetailView.as_view(), name="api-event"),
     path("organizer/events/", events.OrganizerEventCreateView.as_view(), name="api-org-events"),
     path(

@@ -7,6 +7,7 @@ same event (see commerce.models).
 """
 
 import logging
+import unicodedata
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -41,6 +42,27 @@ TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 EVENTS_PER_PAGE = 12
 SCHEDULED_PUBLISH = "wagtail.publish.scheduled"  # the log action of `manage.py publish_scheduled`
 PUBLISH_REFUSED = "event_pages.publish_refused"
+
+
+_FOLDED_LETTERS = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l"})
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def fold_text(text: str) -> str:
+    """Lower case without accents, as search compares words: "Zürich" -> "zurich"."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLDED_LETTERS))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def spelling_variants(*texts: str) -> str:
+    """The other spellings of `texts` that search should find them by: without accents
+    ("zurich", "cafe") and German without umlauts ("zuerich", "koeln")."""
+    words = set()
+    for text in texts:
+        for variant in (fold_text(text or ""), fold_text((text or "").translate(_UMLAUTS))):
+            if variant and variant != (text or "").casefold():
+                words.add(variant)
+    return " ".join(sorted(words))
 
 
 def validate_time_zone(value: str) -> None:
@@ -274,11 +296,20 @@ class EventPage(Page):
     ]
     promote_panels = Page.promote_panels + [FieldPanel("featured")]
 
+    # Event search (search app): the title ranks highest, then the names and places
+    # people look for; `search_spellings` holds accent-free spellings ("Zurich").
     search_fields = Page.search_fields + [
-        index.SearchField("summary"),
+        index.SearchField("summary", boost=2),
         index.SearchField("body"),
+        index.SearchField("search_lineup", boost=2),
+        index.AutocompleteField("search_lineup"),
+        index.SearchField("search_organization"),
+        index.SearchField("search_spellings"),
         index.FilterField("starts_at"),
-        index.RelatedFields("venue", [index.SearchField("city"), index.SearchField("name")]),
+        index.RelatedFields(
+            "venue", [index.SearchField("city", boost=2), index.SearchField("name", boost=1.5)]
+        ),
+        index.RelatedFields("category", [index.SearchField("name", boost=1.5)]),
     ]
     override_translatable_fields = [
         SynchronizedField("hero_image"),
@@ -381,10 +412,40 @@ class EventPage(Page):
     def local_ends_at(self):
         return timezone.localtime(self.ends_at, self.tz) if self.ends_at else None
 
-    @property
+    @cached_property
     def organization(self) -> "EventIndexPage | None":
+        """The parent organization; a list sets it for all its events at once."""
         parent = self.get_parent()
         return parent.specific if parent else None
+
+    def lineup_names(self) -> list[str]:
+        """The artists and speakers of the body's line-up blocks."""
+        return [
+            person["name"]
+            for block in self.body
+            if block.block_type == "lineup"
+            for person in block.value["people"]
+            if person.get("name")
+        ]
+
+    def search_lineup(self) -> str:
+        return " ".join(self.lineup_names())
+
+    def search_organization(self) -> str:
+        organization = self.get_parent()
+        return organization.title if organization else ""
+
+    def search_spellings(self) -> str:
+        """Accent-free spellings of the title, place and names ("Zurich", "Zuerich")."""
+        venue = self.venue
+        return spelling_variants(
+            self.title,
+            self.summary,
+            venue.city if venue else "",
+            venue.name if venue else "",
+            self.category.name if self.category else "",
+            *self.lineup_names(),
+        )
 
     def get_context(self, request, *args, ticket_form=None, **kwargs):
         """`ticket_form`: the ticket picker's bound form, when a hold was refused and the

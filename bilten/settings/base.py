@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "commerce",
     "fulfilment",
     "crm",
+    "search",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
