@@ -16,6 +16,7 @@ from commerce.models import (
 from commerce.payments.demo import DemoGateway
 from commerce.services.refunds import cancel_order, reconcile_gateway_refunds, refund_order
 from tests.commerce.refund_data import codes, on_sale, paid_order, sold
+from tests.conftest import requires_postgres
 from tests.factories import make_event, make_user
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +261,41 @@ def test_stripe_unreachable_changes_nothing(stripe_api, event, settings):
     assert refused.value.code == "payment_unavailable"
     nothing_changed(order, tickets=2, sold_places=2)
     assert stripe_api.refunds == []
+
+
+# --- a refund racing buyers for the last places (PostgreSQL, real transactions) ----------
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refund_racing_holds_for_the_last_places_never_oversells(home_page):
+    from commerce.models import EventInventory, Hold
+    from commerce.services.holds import LineRequest, place_hold
+    from tests.commerce.test_holds_race import race
+    from tests.factories import make_organization
+
+    organization = make_organization(home_page, "Race Org")
+    for round_ in range(3):
+        event = make_event(organization, f"Last Places {round_}", capacity=6)
+        tier = event.tiers.get()
+        order = paid_order(event, ("General", 2), session_key=f"first-{round_}")
+        paid_order(event, ("General", 4), session_key=f"second-{round_}")
+        assert on_sale(event, "General") == 0
+
+        def action(i, event=event, tier=tier, order=order):
+            if i == 0:
+                return refund_order(order=order)
+            return place_hold(
+                event=event, lines=[LineRequest(tier.pk, 1)], session_key=f"racer-{round_}-{i}"
+            )
+
+        results = race(13, action)
+        assert isinstance(results[0], Refund), results[0]
+        winners = [r for r in results[1:] if isinstance(r, Hold)]
+        assert len(winners) <= 2
+        refusals = {getattr(r, "code", r) for r in results[1:] if not isinstance(r, Hold)}
+        assert refusals <= {"insufficient_inventory"}
+        inventory = EventInventory.objects.get(event_key=event.translation_key)
+        assert (inventory.sold, inventory.held) == (4, len(winners))
+        assert on_sale(event, "General") == 2 - len(winners)
+        assert len(codes(order, REFUNDED)) == 2
