@@ -20,6 +20,7 @@ from commerce.services.demo_payments import confirm_demo_payment
 from commerce.services.holds import LineRequest, place_hold
 from crm import audit
 from crm.models import RefundPolicy, RefundPolicyKind
+from tests.conftest import requires_postgres
 from tests.factories import make_event, make_user
 
 pytestmark = pytest.mark.django_db
@@ -589,3 +590,40 @@ def test_change_on_the_confirmation_goes_back_to_the_filled_in_form(agent, order
     assert not back.context["confirming"]
     assert back.context["form"]["reason"].value() == "Parking"
     assert not Refund.objects.exists()
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_confirming_the_same_refund_at_once_refund_it_once(home_page):
+    """Two browser tabs (two tokens) send the same ticket refund at the same moment, many
+    times over: the order's lock lets one through; the other sees the ticket has ended."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+    from django.test import Client
+
+    from tests.factories import make_organization
+
+    event = make_event(make_organization(home_page, "Race Hall"), "Race Night", capacity=100)
+    agent = member_of(roles.SUPPORT, "racer@example.com")
+
+    def send(address, data, token):
+        client = Client()
+        client.force_login(agent)
+        try:
+            return client.post(address, {**data, "confirm": "1", "token": token}).status_code
+        finally:
+            connection.close()
+
+    for round_number in range(8):
+        order = buy(event, session_key=f"race-{round_number}", General=2)
+        address = url("crm_order_refund", order.number)
+        data = {"tickets": codes(order)[:1], "reason": "race"}
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = list(
+                pool.map(send, [address] * 2, [data] * 2, [f"a{round_number}", f"b{round_number}"])
+            )
+        assert sorted(statuses) == [200, 302], statuses
+        assert Refund.objects.filter(order=order).count() == 1
+        order.refresh_from_db()
+        assert order.refunded_minor == 2500
