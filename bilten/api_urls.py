@@ -35,6 +35,7 @@ urlpatterns = [
     path("orders/", commerce.OrderListView.as_view(), name="api-orders"),
     path("orders/<str:number>/", commerce.OrderDetailView.as_view(), name="api-order"),
     path("tickets/<str:code>/qr.png", commerce.TicketQRView.as_view(), name="api-ticket-qr"),
+    path("tickets/verify/", commerce.TicketVerifyView.as_view(), name="api-ticket-verify"),
     path("admin/tickets/upload/", TicketUploadView.as_view(), name="api-admin-ticket-upload"),
     path(
         "admin/tickets/assignments/",

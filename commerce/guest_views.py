@@ -6,7 +6,7 @@ order number and the recipient's address (commerce.order_links); the lookup page
 emails that link to the address given, never shows it (commerce.services.order_lookup).
 """
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
@@ -61,6 +61,8 @@ def ticket_qr_by_link(request, number, token, code):
     from commerce.tickets import qr_png
 
     ticket = open_link(number, token).ticket(code)
+    if not ticket.admits:  # refunded, cancelled or transferred: its QR code admits nobody
+        raise Http404
     response = HttpResponse(qr_png(ticket), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Robots-Tag"] = "noindex"

@@ -20,7 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
-from commerce.models import Order, OrderStatus
+from commerce.models import Order
 
 SALT = "commerce.order-link.v1"
 
@@ -92,11 +92,8 @@ class OrderLink:
 
 def open_link(number: str, token: str) -> OrderLink:
     """The order behind a link, or Http404 for anything else (no hint which part was wrong)."""
-    order = (
-        Order.objects.filter(number=number, status=OrderStatus.COMPLETED)
-        .select_related("event")
-        .first()
-    )
+    # Any status: a refunded or cancelled order still shows what happened to it.
+    order = Order.objects.filter(number=number).select_related("event").first()
     if order is None or not token:
         raise Http404
     for email in recipients(order):

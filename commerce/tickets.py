@@ -21,7 +21,14 @@ PREFIX = "BT1"
 
 
 class InvalidTicket(Exception):
-    """A payload that is malformed or whose signature does not verify."""
+    """A payload that is malformed or whose signature does not verify ("forged"), or, from
+    commerce.services.ticket_checks, a ticket that admits nobody: `reason` is "void",
+    "refunded", "transferred", "used" or "unknown"; `ticket` is the ticket when known."""
+
+    def __init__(self, message="this ticket code is not valid", *, reason="forged", ticket=None):
+        super().__init__(message)
+        self.reason = reason
+        self.ticket = ticket
 
 
 def _b64(data: bytes) -> str:
@@ -55,7 +62,7 @@ def public_key_pem() -> str:
 
 def ticket_payload(ticket) -> str:
     body = json.dumps(
-        {"c": ticket.code, "e": str(ticket.order.event_key), "t": str(ticket.tier_key)},
+        {"c": ticket.code, "e": str(ticket.held_event_key), "t": str(ticket.tier_key)},
         separators=(",", ":"),
         sort_keys=True,
     ).encode()

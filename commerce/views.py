@@ -266,6 +266,8 @@ def ticket_qr(request, code):
     from commerce.tickets import qr_png
 
     ticket = owned_ticket(request, code)
+    if not ticket.admits:  # refunded, cancelled or transferred: its QR code admits nobody
+        raise Http404
     response = HttpResponse(qr_png(ticket), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response

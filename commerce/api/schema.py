@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from commerce.models import HoldStatus, OrderStatus
+from commerce.models import HoldStatus, OrderStatus, RefundStatus, TicketStatus
 from core.api.schema import ErrorSerializer
 
 # --- Holds -------------------------------------------------------------------
@@ -91,7 +91,19 @@ class OrderTicketSerializer(serializers.Serializer):
     code = serializers.CharField()
     tier_id = serializers.IntegerField(allow_null=True)
     attendee_name = serializers.CharField(allow_blank=True)
-    qr_url = serializers.URLField(help_text="PNG of the signed QR code (owner only).")
+    status = serializers.ChoiceField(
+        choices=TicketStatus.choices, help_text="Only a valid ticket admits anyone."
+    )
+    qr_url = serializers.URLField(
+        allow_null=True, help_text="PNG of the signed QR code (owner only); null unless valid."
+    )
+
+
+class OrderRefundSerializer(serializers.Serializer):
+    amount_minor = serializers.IntegerField()
+    currency = serializers.CharField()
+    status = serializers.ChoiceField(choices=RefundStatus.choices)
+    created_at = serializers.DateTimeField()
 
 
 class OrderSerializer(serializers.Serializer):
@@ -100,10 +112,12 @@ class OrderSerializer(serializers.Serializer):
     event = OrderEventSerializer()
     total_minor = serializers.IntegerField()
     discount_minor = serializers.IntegerField()
+    refunded_minor = serializers.IntegerField(help_text="Given back so far.")
     currency = serializers.CharField()
     created_at = serializers.DateTimeField()
     items = OrderItemSerializer(many=True)
     tickets = OrderTicketSerializer(many=True)
+    refunds = OrderRefundSerializer(many=True)
 
 
 class OrderListSerializer(serializers.Serializer):
@@ -145,6 +159,41 @@ ticket_qr_schema = extend_schema_view(
         responses={
             (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="The QR code."),
             404: NOT_YOURS,
+        },
+    )
+)
+
+
+# --- Ticket checks (staff) ------------------------------------------------------
+
+
+class TicketVerifyRequestSerializer(serializers.Serializer):
+    payload = serializers.CharField(max_length=2000, help_text="The text of the ticket's QR code.")
+
+
+class TicketVerifySerializer(serializers.Serializer):
+    """200 of POST /tickets/verify/: whether the QR code admits someone, and if not, why."""
+
+    valid = serializers.BooleanField()
+    code = serializers.CharField(required=False)
+    tier_id = serializers.IntegerField(required=False, allow_null=True)
+    attendee_name = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.ChoiceField(
+        choices=["void", "refunded", "transferred", "used", "unknown", "forged"],
+        required=False,
+    )
+
+
+ticket_verify_schema = extend_schema_view(
+    post=extend_schema(
+        operation_id="tickets_verify",
+        request=TicketVerifyRequestSerializer,
+        responses={
+            200: TicketVerifySerializer,
+            400: ErrorSerializer,
+            403: OpenApiResponse(
+                ErrorSerializer, description="Only staff who may see the event's sales."
+            ),
         },
     )
 )

@@ -6,6 +6,7 @@ else gets 404.
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -26,6 +27,7 @@ from commerce.api.schema import (
     order_detail_schema,
     order_list_schema,
     ticket_qr_schema,
+    ticket_verify_schema,
 )
 from commerce.exceptions import HoldError
 from commerce.hold_limits import hold_allowance
@@ -174,6 +176,8 @@ class DemoPaymentConfirmView(APIView):
 
 def order_body(order, request) -> dict:
     def qr_url(ticket):
+        if not ticket.admits:
+            return None
         return request.build_absolute_uri(f"/api/v1/tickets/{ticket.code}/qr.png")
 
     tier_ids = {item.pk: item.tier_id for item in order.items.all()}
@@ -187,6 +191,7 @@ def order_body(order, request) -> dict:
         },
         "total_minor": order.total_minor,
         "discount_minor": order.discount_minor,
+        "refunded_minor": order.refunded_minor,
         "currency": order.currency,
         "created_at": order.created_at.isoformat(),
         "items": [
@@ -204,9 +209,19 @@ def order_body(order, request) -> dict:
                 "code": ticket.code,
                 "tier_id": tier_ids.get(ticket.item_id),
                 "attendee_name": ticket.attendee_name,
+                "status": ticket.status,
                 "qr_url": qr_url(ticket),
             }
             for ticket in order.tickets.all()
+        ],
+        "refunds": [
+            {
+                "amount_minor": refund.amount_minor,
+                "currency": refund.currency,
+                "status": refund.status,
+                "created_at": refund.created_at.isoformat(),
+            }
+            for refund in order.refunds.all()
         ],
     }
 
@@ -219,7 +234,7 @@ class OrderListView(APIView):
         orders = (
             owned_orders(request._request)
             .select_related("event")
-            .prefetch_related("items", "tickets")
+            .prefetch_related("items", "tickets", "refunds")
         )
         return Response({"results": [order_body(order, request) for order in orders]})
 
@@ -240,4 +255,56 @@ class TicketQRView(APIView):
         from commerce.tickets import qr_png
 
         ticket = owned_ticket(request._request, code)
+        if not ticket.admits:  # refunded, cancelled, transferred: no QR code to show
+            raise Http404
         return HttpResponse(qr_png(ticket), content_type="image/png")
+
+
+@ticket_verify_schema
+class TicketVerifyView(APIView):
+    """Staff: does this QR code admit someone? For users who may see the event's sales."""
+
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        from commerce.api.schema import TicketVerifyRequestSerializer
+        from commerce.permissions import may_see_sales
+        from commerce.services.ticket_checks import event_of, verify_ticket
+        from commerce.tickets import InvalidTicket
+
+        if not _sees_some_sales(request.user):
+            raise PermissionDenied
+        serializer = TicketVerifyRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            ticket, reason = verify_ticket(serializer.validated_data["payload"]), ""
+        except InvalidTicket as refusal:
+            ticket, reason = refusal.ticket, refusal.reason
+        if ticket is not None:
+            event = event_of(ticket)
+            if event is None or not may_see_sales(request.user, event):
+                raise PermissionDenied
+        if reason:
+            return Response({"valid": False, "reason": reason})
+        return Response(
+            {
+                "valid": True,
+                "code": ticket.code,
+                "tier_id": ticket.item.tier_id,
+                "attendee_name": ticket.attendee_name,
+            }
+        )
+
+
+def _sees_some_sales(user) -> bool:
+    """Staff who may see the sales of at least one event (the model permission, or
+    membership of an organization)."""
+    from wagtail.permissions import policy_registry
+
+    from commerce.models import Order
+    from event_pages.permissions import organization_keys_for
+
+    if not user.is_authenticated:
+        return False
+    policy = policy_registry.get_by_type(Order)
+    return policy.allows_everywhere(user, ("view",)) or bool(organization_keys_for(user))

@@ -299,3 +299,61 @@ def test_a_refund_racing_holds_for_the_last_places_never_oversells(home_page):
         assert (inventory.sold, inventory.held) == (4, len(winners))
         assert on_sale(event, "General") == 2 - len(winners)
         assert len(codes(order, REFUNDED)) == 2
+
+
+# --- what the attendee sees ----------------------------------------------------------------
+
+
+def signed_in_buyer(client, order):
+    buyer = make_user("bea@example.com")
+    Order.objects.filter(pk=order.pk).update(buyer=buyer)
+    client.force_login(buyer)
+    return buyer
+
+
+def test_the_order_page_shows_each_ticket_s_state_and_hides_a_refunded_ticket_s_qr(client, order):
+    signed_in_buyer(client, order)
+    refunded, kept = list(order.tickets.filter(item__tier_name="General").order_by("pk"))[:2]
+    refund_order(order=order, tickets=[refunded])
+
+    body = client.get(f"/orders/{order.number}/").content.decode()
+    assert f"/account/tickets/{kept.code}/qr.png" in body
+    assert f"/account/tickets/{refunded.code}/qr.png" not in body
+    assert '<p class="ticket-status">\n    Refunded\n</p>' in body
+    assert "<li>€25.00 · <time" in body  # the refund, listed with its date
+    assert client.get(f"/account/tickets/{refunded.code}/qr.png").status_code == 404
+    assert client.get(f"/account/tickets/{kept.code}/qr.png").status_code == 200
+    ticket_page = client.get(f"/account/tickets/{refunded.code}/").content.decode()
+    assert "qr.png" not in ticket_page and "Refunded" in ticket_page
+
+
+def test_a_cancelled_order_opened_by_its_link_says_so_without_qr_codes(client, order):
+    from commerce.order_links import link_token
+
+    cancel_order(order=order, refund=False)
+    token = link_token(order, order.buyer_email)
+    page = client.get(f"/orders/{order.number}/{token}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "This order was cancelled" in body and "qr.png" not in body
+    code = order.tickets.first().code
+    assert client.get(f"/orders/{order.number}/{token}/tickets/{code}/qr.png").status_code == 404
+
+
+def test_the_api_order_shows_ticket_states_refunds_and_no_qr_for_ended_tickets(client, order):
+    signed_in_buyer(client, order)
+    refunded = order.tickets.filter(item__tier_name="General").order_by("pk").first()
+    refund_order(order=order, tickets=[refunded])
+
+    answer = client.get(f"/api/v1/orders/{order.number}/").json()
+    assert (answer["status"], answer["refunded_minor"]) == ("partially_refunded", 2500)
+    states = {t["code"]: (t["status"], t["qr_url"]) for t in answer["tickets"]}
+    assert states[refunded.code] == ("refunded", None)
+    assert sum(1 for status, url in states.values() if status == "valid" and url) == 4
+    [listed] = answer["refunds"]
+    assert (listed["amount_minor"], listed["currency"], listed["status"]) == (
+        2500,
+        "EUR",
+        "succeeded",
+    )
+    assert client.get(f"/api/v1/tickets/{refunded.code}/qr.png").status_code == 404
