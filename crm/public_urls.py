@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from crm import public_views
+from crm import public_views, refund_request_views
 
 app_name = "support"
 
@@ -21,5 +21,15 @@ urlpatterns = [
         "account/support/<int:case_id>/files/<int:attachment_id>/",
         public_views.attachment,
         name="attachment",
+    ),
+    path(
+        "orders/<str:number>/refund/",
+        refund_request_views.refund_request,
+        name="refund_request",
+    ),
+    path(
+        "orders/<str:number>/<str:token>/refund/",
+        refund_request_views.refund_request,
+        name="refund_request_link",
     ),
 ]
