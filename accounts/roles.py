@@ -31,6 +31,15 @@ ORGANIZER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_p
 MARKETING_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
 
+# Every organization's refund policy (crm.refund_policy_admin); organizers keep their own
+# through membership, without these.
+REFUND_POLICY_PERMISSIONS = [
+    "crm.view_refundpolicy",
+    "crm.add_refundpolicy",
+    "crm.change_refundpolicy",
+    "crm.delete_refundpolicy",
+]
+
 # app_label.codename granted to each role group (model permissions).
 ROLE_PERMISSIONS = {
     ORGANIZER: [
@@ -46,6 +55,7 @@ ROLE_PERMISSIONS = {
         "crm.view_supportcase",
         "crm.add_supportcase",
         "crm.change_supportcase",
+        *REFUND_POLICY_PERMISSIONS,
     ],
     FULFILMENT: ["wagtailadmin.access_admin"],
     MARKETING: [
@@ -79,6 +89,7 @@ ROLE_PERMISSIONS = {
         "crm.add_supportcase",
         "crm.change_supportcase",
         "crm.change_supportsettings",
+        *REFUND_POLICY_PERMISSIONS,
     ],
 }
 

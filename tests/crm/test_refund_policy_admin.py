@@ -157,3 +157,19 @@ def test_a_member_of_two_organizations_sees_both(client, policies, other_organiz
     client.force_login(both)
     html = client.get(admin_url("index")).content.decode()
     assert "Aurora Live" in html and "Northwind Conferences" in html
+
+
+def test_the_site_history_shows_an_organizer_only_their_own_policys_changes(
+    client, organizer, policies
+):
+    own, other = policies
+    client.force_login(member_of(roles.SUPPORT, "agent@example.com"))
+    for policy in (own, other):
+        client.post(admin_url("edit", policy.pk), form_data(policy.organization, days=5))
+    support_view = client.get("/admin/reports/site-history/").content.decode()
+    assert support_view.count("Refund policy changed") == 2
+
+    client.force_login(organizer)
+    mine = client.get("/admin/reports/site-history/").content.decode()
+    assert mine.count("Refund policy changed") == 1
+    assert "Aurora Live" in mine and "Northwind Conferences" not in mine
