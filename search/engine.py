@@ -63,8 +63,9 @@ def visible_events(language: str, *, now=None) -> QuerySet:
     return queryset.filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now))
 
 
-def text_matches(q: str, language: str) -> dict[int, float]:
-    """{page id: relevance} for the events whose indexed text matches every word of `q`."""
+def text_matches(q: str, language: str) -> dict[int, int]:
+    """{page id: rank} (0 the most relevant) for the events whose indexed text matches
+    every word of `q`."""
     terms = search_terms(q)
     if not terms:
         return {}
@@ -75,18 +76,18 @@ def text_matches(q: str, language: str) -> dict[int, float]:
     return scores
 
 
-def _backend_matches(terms: str, language: str) -> dict[int, float]:
+def _backend_matches(terms: str, language: str) -> dict[int, int]:
     locale_id, default_id = locales_for(language)
     candidates = EventPage.objects.live().filter(locale__in=[locale_id, default_id])
-    results = (
-        get_search_backend()
-        .search(terms, candidates, operator="and", order_by_relevance=True)
-        .annotate_score("_score")
+    results = get_search_backend().search(
+        terms, candidates, operator="and", order_by_relevance=True
     )
-    if hasattr(results, "get_queryset"):  # database backends: ids and scores in one query
-        rows = results.get_queryset().values_list("pk", "_score")[:MAX_TEXT_MATCHES]
-        return {pk: float(score or 0) for pk, score in rows}
-    return {hit.pk: float(hit._score or 0) for hit in results[:MAX_TEXT_MATCHES]}
+    # Backends score differently (SQLite's bm25 is lower for better): keep their order.
+    if hasattr(results, "get_queryset"):  # database backends: just the ids, in one query
+        ids = results.get_queryset().values_list("pk", flat=True)[:MAX_TEXT_MATCHES]
+    else:
+        ids = [hit.pk for hit in results[:MAX_TEXT_MATCHES]]
+    return {pk: rank for rank, pk in enumerate(ids)}
 
 
 def _on_sale_tier(now) -> Exists:
@@ -188,7 +189,7 @@ def _ordered_ids(queryset: QuerySet, params: SearchParams, matches) -> list[int]
         queryset = queryset.order_by("starts_at", "pk")
     ids = list(queryset.values_list("pk", flat=True))
     if sort == "relevance" and matches:
-        ids.sort(key=lambda pk: -matches.get(pk, 0))  # stable: equal scores stay soonest first
+        ids.sort(key=lambda pk: matches.get(pk, MAX_TEXT_MATCHES))
     return ids
 
 

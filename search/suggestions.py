@@ -115,14 +115,19 @@ def _closest_by_trigrams(terms, typed: str) -> str | None:
 
 
 def _closest_by_difflib(terms, typed: str) -> str | None:
+    """Whole names first, then single words of longer names (as they are written)."""
     labels: dict[str, str] = {}
+    words: dict[str, str] = {}
     for label, folded in terms.values_list("label", "folded").distinct()[:20000]:
         labels.setdefault(folded, label)
-        words, folded_words = label.split(), folded.split()
-        if len(words) == len(folded_words):  # a word of a longer name, as it is written
-            for word, folded_word in zip(words, folded_words, strict=True):
+        written, folded_words = label.split(), folded.split()
+        if len(written) == len(folded_words):
+            for word, folded_word in zip(written, folded_words, strict=True):
                 if len(folded_word) >= 3:
-                    labels.setdefault(folded_word, word.strip(",.;:!?()\"'"))
-    labels.pop(typed, None)
-    close = difflib.get_close_matches(typed, list(labels), n=1, cutoff=0.6)
-    return labels[close[0]] if close else None
+                    words.setdefault(folded_word, word.strip(",.;:!?()\"'"))
+    for candidates in (labels, words):
+        candidates.pop(typed, None)
+        close = difflib.get_close_matches(typed, list(candidates), n=1, cutoff=0.6)
+        if close:
+            return candidates[close[0]]
+    return None

@@ -1,16 +1,10 @@
-"""Events for the search tests: a small, varied catalogue built like the admin builds it."""
+"""Events for the search tests: a small, varied catalogue built the way the admin builds it."""
 
 import pytest
-from django.test import TestCase
 
 from event_pages.models import Category, Venue
+from search.services import SearchParams, search_events
 from tests.factories import make_event
-
-
-@pytest.fixture
-def publish_hooks():
-    """Run on-commit work (Wagtail's index updates) inside the test transaction."""
-    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 @pytest.fixture
@@ -36,15 +30,13 @@ def categories():
 
 
 def lineup(*names):
-    return [
-        {
-            "type": "lineup",
-            "value": {
-                "title": "Line-up",
-                "people": [{"name": n, "role": "", "bio": ""} for n in names],
-            },
-        }
-    ]
+    """A body with one line-up block of these artists."""
+    people = [{"name": name, "role": "", "bio": ""} for name in names]
+    return [{"type": "lineup", "value": {"title": "Line-up", "people": people}}]
+
+
+def paragraph(text):
+    return [{"type": "paragraph", "value": f"<p>{text}</p>"}]
 
 
 @pytest.fixture
@@ -53,3 +45,18 @@ def event_maker(organization):
         return make_event(organization, title, **fields)
 
     return make
+
+
+def run(language="en", per_page=12, **query):
+    """Search as a visitor would, with query-string values."""
+    params, errors = SearchParams.from_query({k: str(v) for k, v in query.items()})
+    assert errors == {}
+    return search_events(params, language=language, per_page=per_page)
+
+
+def titles(result):
+    return [event.title for event in result.results]
+
+
+def facet(result, name):
+    return {row["value"]: row["count"] for row in result.facets[name]}
