@@ -214,6 +214,23 @@
 
   document.querySelectorAll("[data-combobox]").forEach(setup);
 
+  // A shorter address to share: empty fields and the default order are left out of it.
+  document.querySelectorAll("[data-search-form]").forEach(function (form) {
+    form.addEventListener("formdata", function (event) {
+      var data = event.formData;
+      var names = [];
+      data.forEach(function (_value, name) {
+        if (names.indexOf(name) < 0) names.push(name);
+      });
+      names.forEach(function (name) {
+        var values = data.getAll(name).filter(function (value) { return value !== ""; });
+        if (!values.length) data.delete(name);
+      });
+      var sort = data.get("sort");
+      if (sort && sort === (data.get("q") ? "relevance" : "date")) data.delete("sort");
+    });
+  });
+
   // Dates typed in "Or pick dates" replace a preset such as "This weekend".
   document.querySelectorAll("[data-date-range]").forEach(function (field) {
     field.addEventListener("change", function () {
