@@ -627,3 +627,24 @@ def test_two_agents_confirming_the_same_refund_at_once_refund_it_once(home_page)
         assert Refund.objects.filter(order=order).count() == 1
         order.refresh_from_db()
         assert order.refunded_minor == 2500
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "confirmation"),
+    [
+        ("de", "Zu erstattende Tickets", "gehen zurück auf die Karte, für dieses Ticket:"),
+        ("fr", "Billets à rembourser", "pour ce billet\u00a0:"),
+    ],
+)
+def test_the_screens_speak_the_agents_admin_language(agent, order, language, label, confirmation):
+    from wagtail.users.models import UserProfile
+
+    from accounts.models import User
+
+    profile = UserProfile.get_for_user(User.objects.get(email="agent@example.com"))
+    profile.preferred_language = language
+    profile.save()
+    address = url("crm_order_refund", order.number)
+    assert label in agent.get(address).content.decode()
+    shown = agent.post(address, {"tickets": codes(order)[:1], "reason": "x"})
+    assert confirmation in shown.content.decode()
