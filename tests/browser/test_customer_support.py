@@ -6,9 +6,17 @@ from playwright.sync_api import expect
 
 from accounts.roles import SUPPORT
 from crm.models import SupportCase
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = ARTIFACTS / "customer-support"
+
+
+def shoot(page, name):
+    """Kept for a person to look at (the admin list, the case screen, the customer's page)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -48,6 +56,7 @@ def test_a_customer_s_message_is_answered_in_the_admin_and_read_in_their_account
         0
     )
     agent_page.goto(f"{live_server.url}/admin/crm/cases/")
+    shoot(agent_page, "admin-case-list")
     agent_page.get_by_role("link", name="Wheelchair access").click()
     agent_page.wait_for_url(f"{live_server.url}/admin/crm/cases/{case.pk}/")
     expect(agent_page.get_by_text("Is the venue step-free?")).to_be_visible()
@@ -55,6 +64,7 @@ def test_a_customer_s_message_is_answered_in_the_admin_and_read_in_their_account
     agent_page.get_by_role("button", name="Send reply").click()
     agent_page.wait_for_url(f"{live_server.url}/admin/crm/cases/{case.pk}/")
     expect(agent_page.get_by_text("Reply sent to carla@example.com.")).to_be_visible()
+    shoot(agent_page, "admin-case")
     agent_context.close()
 
     # The customer signs in and reads the answer under /account/support/.
@@ -73,4 +83,5 @@ def test_a_customer_s_message_is_answered_in_the_admin_and_read_in_their_account
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.get_by_text("Your message has been sent.")).to_be_visible()
     expect(page.get_by_text("Thank you!", exact=True)).to_be_visible()
+    shoot(page, "account-case")
     assert console_errors == []

@@ -220,3 +220,11 @@ def test_the_account_pages_link_to_support_cases(client):
     assert client.get("/account/support/").status_code == 200
     client.logout()
     assert client.get("/account/support/").status_code == 302  # to the login
+
+
+def test_the_contact_form_needs_its_csrf_token():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post("/support/", CONTACT).status_code == 403
+    assert not SupportCase.objects.exists()
