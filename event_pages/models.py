@@ -432,7 +432,7 @@ class EventPage(Page):
         return " ".join(self.lineup_names())
 
     def search_organization(self) -> str:
-        organization = self.get_parent()
+        organization = self.organization
         return organization.title if organization else ""
 
     def search_spellings(self) -> str:
