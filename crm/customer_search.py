@@ -12,10 +12,11 @@ crm.permissions and fulfilment.permissions, asked once):
 - Fulfilment: the customers with pre-orders (every event), their pre-orders only;
 - everyone else: nobody.
 
-`search_customers(user, q)` answers exact identifiers first (order number, ticket
-code, pre-order id, email, phone), then email and name prefix and substring
-matches. The substring matches are `icontains`/`istartswith` lookups, which
-PostgreSQL answers from the trigram indexes on UPPER(column) of crm migration 0002;
+`search_customers(user, q)` answers exact identifiers (order number, ticket code,
+pre-order id, a whole email address, phone); when none names anyone, email and name
+prefix matches, then substring matches. Those are `icontains`/`istartswith`
+lookups, which PostgreSQL answers from the GIN trigram indexes on UPPER(column) of
+crm migrations 0004 and 0005 (on orders together with event_key, for organizers);
 Django escapes LIKE's wildcards (% and _) in the value, so "50%" means 50%.
 
 `customer_key(email)` is the customer's opaque key in admin URLs: the email
@@ -25,6 +26,7 @@ URLs and access logs carry no email address and a key cannot be made up.
 
 import base64
 import os
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -46,6 +48,7 @@ from fulfilment.permissions import visible_event_keys
 # Substring search below this length would read most of every index: exact lookups only.
 MIN_SUBSTRING_LENGTH = 3
 ORDER_NUMBERS_PER_HIT = 10
+WHOLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 KEY_SALT = "bilten.crm.customer-key"
 NONCE_BYTES = 12
 
@@ -163,18 +166,34 @@ def search_customers(user, q: str, limit: int = 25) -> list[CustomerHit]:
         return []
     scope = customer_scope(user)
     found: dict[str, str] = {}  # email -> how it matched, in rank order
-    names: dict[str, str] = {}
     for email, matched in _exact_matches(scope, q):
         found.setdefault(email, matched)
-    if len(q) >= MIN_SUBSTRING_LENGTH:
-        for email, name in _text_matches(scope, q, limit):
-            if len(found) >= limit:
-                break
-            found.setdefault(email, "text")
-            if name:
-                names.setdefault(email, name)
+    names: dict[str, str] = {}
+    # An identifier or a whole email address is looked up, never searched as text: it
+    # names one customer, and its many trigrams are the costliest substring search.
+    if len(q) >= MIN_SUBSTRING_LENGTH and not found and not WHOLE_EMAIL.match(q):
+        texts = {}
+        for email, name in _text_matches(scope, q, limit - len(found)):
+            if email not in found:
+                texts.setdefault(email, name)
+        ranked = sorted(texts, key=lambda email: _text_rank(q, email, texts[email]))
+        for email in ranked:
+            found[email] = "text"
+            names[email] = texts[email]
     emails = list(found)[:limit]
     return _hits(scope, emails, found, names)
+
+
+def _text_rank(q: str, email: str, name: str) -> int:
+    """Email prefix first, then name prefix, then a word of the name, then anywhere."""
+    q, name = q.lower(), (name or "").lower()
+    if email.startswith(q):
+        return 0
+    if name.startswith(q):
+        return 1
+    if f" {q}" in f" {name}":
+        return 2
+    return 3
 
 
 def _exact_matches(scope: CustomerScope, q: str):
@@ -237,34 +256,40 @@ def _visible_emails(scope: CustomerScope, emails: list[str]) -> list[str]:
     return [email for email in emails if email in seen]
 
 
-def _text_matches(scope: CustomerScope, q: str, limit: int):
-    """(email, name) of prefix matches, then substring matches, on email and name.
+def _text_matches(scope: CustomerScope, q: str, wanted: int):
+    """(email, name) of customers whose email or name starts with, then contains, `q`.
 
-    Each query is cut at a few rows per wanted customer (no ORDER BY over every match:
-    the trigram index hands back matching rows, the database stops early).
+    Each query is cut at a few rows per wanted customer and has no ORDER BY: the
+    trigram indexes hand back the matching rows and the database stops early.
     """
-    rows = limit * 4
+    rows = max(wanted, 1) * 4
+    seen: set[str] = set()
     for lookup in ("istartswith", "icontains"):
-        for field_name in ("email", "name"):
-            yield from _orders_matching(scope, f"buyer_{field_name}__{lookup}", q, rows)
-            if scope.every_account:  # members are accounts: found there
-                yield from _accounts_matching(f"{field_name}__{lookup}", q, rows)
-            else:
-                yield from _pre_orders_matching(scope, f"member__{field_name}__{lookup}", q, rows)
+        batches = [_orders_matching(scope, lookup, q, rows)]
+        if scope.every_account:  # members are accounts: found there
+            batches.append(_accounts_matching(lookup, q, rows))
+        else:
+            batches.append(_pre_orders_matching(scope, lookup, q, rows))
+        for batch in batches:
+            for email, name in batch:
+                seen.add(email)
+                yield email, name
+        if len(seen) >= wanted:
+            return
 
 
 def _orders_matching(scope, lookup, q, rows):
+    matches = Q(**{f"buyer_email__{lookup}": q}) | Q(**{f"buyer_name__{lookup}": q})
     for email, name in (
-        scope.orders.filter(**{lookup: q})
-        .order_by()
-        .values_list("buyer_email", "buyer_name")[:rows]
+        scope.orders.filter(matches).order_by().values_list("buyer_email", "buyer_name")[:rows]
     ):
         yield email.lower(), name
 
 
 def _pre_orders_matching(scope, lookup, q, rows):
+    matches = Q(**{f"member__email__{lookup}": q}) | Q(**{f"member__name__{lookup}": q})
     for email, name in (
-        scope.pre_orders.filter(**{lookup: q})
+        scope.pre_orders.filter(matches)
         .order_by()
         .values_list("member__email", "member__name")[:rows]
     ):
@@ -272,7 +297,8 @@ def _pre_orders_matching(scope, lookup, q, rows):
 
 
 def _accounts_matching(lookup, q, rows):
-    accounts = get_user_model().objects.filter(**{lookup: q}).order_by()
+    matches = Q(**{f"email__{lookup}": q}) | Q(**{f"name__{lookup}": q})
+    accounts = get_user_model().objects.filter(matches).order_by()
     for email, name in accounts.values_list("email", "name")[:rows]:
         yield email.lower(), name
 

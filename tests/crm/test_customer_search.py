@@ -69,12 +69,18 @@ def test_a_pre_order_id_finds_the_member(support, event):
     assert hits[0].account_id == member.pk
 
 
-def test_an_email_is_found_exactly_whatever_its_case_and_before_longer_addresses(support, event):
+def test_an_email_is_found_exactly_whatever_its_case(support, event):
     buy(event, email="ann@example.com", name="Ann Arbor")
     buy(event, email="joann@example.com", name="Jo Ann")
     hits = search_customers(support, "ANN@example.com")
-    assert emails(hits) == ["ann@example.com", "joann@example.com"]
-    assert [hit.matched for hit in hits] == ["email", "text"]
+    assert emails(hits) == ["ann@example.com"]
+    assert hits[0].matched == "email"
+    # Part of an address is searched as text; a whole address nobody has finds nobody.
+    assert sorted(emails(search_customers(support, "nn@exam"))) == [
+        "ann@example.com",
+        "joann@example.com",
+    ]
+    assert search_customers(support, "nn@example.com") == []
 
 
 def test_a_phone_number_finds_the_account(support, event):
@@ -229,7 +235,7 @@ def test_the_substring_search_is_answered_from_the_trigram_indexes(lea):
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
     for plan, index in zip(
         plans,
-        ["crm_order_buyer_email_trgm", "crm_order_buyer_name_trgm"]
+        ["crm_order_event_buyer_email_trgm", "crm_order_event_buyer_name_trgm"]
         + ["crm_user_email_trgm", "crm_user_name_trgm"],
         strict=True,
     ):
