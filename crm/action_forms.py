@@ -325,11 +325,17 @@ class ResendCredentialsForm(forms.Form):
         self.pre_order = pre_order
 
     def clean(self):
-        from fulfilment.models import Assignment
+        from fulfilment.models import Assignment, PreOrderStatus
 
         if not Assignment.objects.filter(pre_order=self.pre_order).exists():
             raise forms.ValidationError(
                 _("No ticket credentials are assigned to this pre-order yet: nothing to resend."),
                 code="no_credentials",
+            )
+        if self.pre_order.status != PreOrderStatus.FULFILLED:
+            raise forms.ValidationError(
+                _("This pre-order is “%(status)s”, so its ticket credentials are not sent."),
+                code="not_fulfilled",
+                params={"status": self.pre_order.get_status_display()},
             )
         return super().clean()

@@ -118,6 +118,17 @@ class ActionView(View):
             field = refusal.detail.get("field") if isinstance(refusal.detail, dict) else None
             form.add_error(field if field in form.fields else None, refusal.message)
             return self.render(form)
+        except Exception:  # unexpected: logged with its context, a calm message for the agent
+            logger.exception("%s failed for %s", type(self).__name__, request.path)
+            self.release(token)
+            form.add_error(
+                None,
+                _(
+                    "Something went wrong and this may not have been done. Check the order "
+                    "(its history) before you try again."
+                ),
+            )
+            return self.render(form)
         messages.success(request, message)
         return redirect(self.success_url())
 

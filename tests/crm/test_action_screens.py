@@ -648,3 +648,32 @@ def test_the_screens_speak_the_agents_admin_language(agent, order, language, lab
     assert label in agent.get(address).content.decode()
     shown = agent.post(address, {"tickets": codes(order)[:1], "reason": "x"})
     assert confirmation in shown.content.decode()
+
+
+def test_a_cancelled_pre_orders_credentials_are_not_resent(agent, pre_order):
+    from fulfilment.models import PreOrderStatus
+
+    pre_order.status = PreOrderStatus.CANCELLED
+    pre_order.save(update_fields=["status"])
+    response = agent.post(url("crm_pre_order_resend_credentials", pre_order.pk), {})
+    assert response.context["form"].non_field_errors() == [
+        "This pre-order is “Cancelled”, so its ticket credentials are not sent."
+    ]
+
+
+def test_an_unexpected_failure_is_a_calm_message_and_can_be_tried_again(agent, order, monkeypatch):
+    from crm.services import actions
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(actions, "resend_order", broken)
+    address = url("crm_order_resend", order.number)
+    shown, result = confirm(agent, address, {"what": "order"})
+    assert result.status_code == 200
+    assert "Something went wrong and this may not have been done." in result.content.decode()
+    assert "database went away" not in result.content.decode()
+    # The confirmation's token was given back: the same confirmation may be sent again.
+    monkeypatch.undo()
+    again = agent.post(address, {"what": "order", "confirm": "1", "token": shown.context["token"]})
+    assert again.status_code == 302
