@@ -65,6 +65,7 @@ def test_a_lost_payment_whose_tickets_are_gone_is_refunded_by_the_sweep(
 def test_a_refund_whose_task_was_lost_is_made_and_announced_by_the_next_sweep(event, mailoutbox):
     payment = checkout(hold_for(event, 2))
     Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.SUCCEEDED)
+    DemoCharge.objects.update(status="succeeded")  # paid at the gateway: refundable there
     follow_up = PaymentFollowUp.objects.create(payment=payment, reason="late")  # task lost
     result = reconcile_payments(now=minutes_later(5))
     follow_up.refresh_from_db()
@@ -116,6 +117,7 @@ def test_the_refund_email_is_in_the_buyers_language(event, mailoutbox):
     )
     payment = start(hold)
     Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.SUCCEEDED)
+    DemoCharge.objects.update(status="succeeded")  # paid at the gateway: refundable there
     PaymentFollowUp.objects.create(payment=payment, reason="late")
     reconcile_payments(now=minutes_later(5))
     [notice] = mailoutbox
