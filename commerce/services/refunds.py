@@ -274,8 +274,11 @@ def _update_refund_status(order: Order, row: Refund, status) -> None:
     before = _money_state(order)
     if status == RefundStatus.FAILED:
         order.refunded_minor -= row.amount_minor
-        order.status = _status_after(order, cancel=False)
         row.failure_message = "The payment provider reported this refund failed."
+    elif row.status == RefundStatus.FAILED:  # counted again: the provider made it after all
+        order.refunded_minor += min(row.amount_minor, order.refundable_minor)
+        row.failure_message = ""
+    order.status = _status_after(order, cancel=False)
     row.status = status
     row.save(update_fields=["status", "failure_message"])
     if status == RefundStatus.FAILED:

@@ -191,6 +191,22 @@ def test_a_stripe_dashboard_refund_is_recorded_from_stripe_s_own_list(client, st
 
 
 @pytest.mark.django_db
+def test_a_refund_stripe_reports_failed_later_is_taken_off_the_order(client, stripe_api, event):
+    order = stripe_order(stripe_api, event)
+    ours = refund_order(order=order, amount_minor=2000)
+    stripe_api.refunds[0]["status"] = "failed"  # e.g. the card account was closed
+    payload, signature = stripe_refund_event(order.payment_reference, "charge.refund.updated")
+    assert post_webhook(client, payload, signature).json() == {"status": "refunds_known"}
+    ours.refresh_from_db()
+    assert ours.status == "failed" and ours.failure_message
+    order.refresh_from_db()
+    assert (order.refunded_minor, order.status) == (0, OrderStatus.COMPLETED)
+    [(action, user, data)] = log_entries(order)
+    assert (action, user) == ("bilten.order_refund_failed", None)
+    assert data["before"]["refunded_minor"] == 2000 and data["after"]["refunded_minor"] == 0
+
+
+@pytest.mark.django_db
 def test_a_refund_whose_recording_failed_is_recorded_by_its_webhook(
     client, stripe_api, event, monkeypatch
 ):
