@@ -11,8 +11,12 @@ register = template.Library()
 ROW_TEMPLATE = "search/discovery_row.html"
 
 
-def _row(*, key: str, title: str, events: list, more_url: str = "", more_label: str = "") -> dict:
+def _row(
+    context, *, key: str, title: str, events: list, more_url: str = "", more_label: str = ""
+) -> dict:
+    # The request goes along: the cards look the visitor's language up once per request.
     return {
+        "request": context.get("request"),
         "key": key,
         "title": title,
         "events": events,
@@ -21,24 +25,30 @@ def _row(*, key: str, title: str, events: list, more_url: str = "", more_label: 
     }
 
 
-@register.inclusion_tag(ROW_TEMPLATE)
-def similar_events(event):
+@register.inclusion_tag(ROW_TEMPLATE, takes_context=True)
+def similar_events(context, event):
     """Upcoming events with tickets like this one (same line-up, category or city)."""
     return _row(
-        key="similar", title=_("You might also like"), events=discovery.similar_events(event)
+        context,
+        key="similar",
+        title=_("You might also like"),
+        events=discovery.similar_events(event),
     )
 
 
-@register.inclusion_tag(ROW_TEMPLATE)
-def selling_fast():
+@register.inclusion_tag(ROW_TEMPLATE, takes_context=True)
+def selling_fast(context):
     """The events that sold the most tickets in the last seven days."""
-    return _row(key="selling-fast", title=_("Selling fast"), events=discovery.selling_fast())
+    return _row(
+        context, key="selling-fast", title=_("Selling fast"), events=discovery.selling_fast()
+    )
 
 
-@register.inclusion_tag(ROW_TEMPLATE)
-def this_weekend(events_url=""):
+@register.inclusion_tag(ROW_TEMPLATE, takes_context=True)
+def this_weekend(context, events_url=""):
     """What's on from Friday to Sunday, with a link to the whole list."""
     return _row(
+        context,
         key="weekend",
         title=_("This weekend"),
         events=discovery.this_weekend(),
