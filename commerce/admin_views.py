@@ -61,7 +61,7 @@ def event_checkin(request, page_id):
         .select_related("order", "item")
         .order_by("item__tier_name", "attendee_name", "pk")
     )
-    content, content_type = export(CheckInResource, tickets, file_format)
+    content, content_type = export(CheckInResource, tickets, file_format, title="Check-in")
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="check-in-{event.slug}.{file_format}"'
     return response

@@ -44,11 +44,13 @@ FORMATS = {
 }
 
 
-def export(resource_class, queryset, file_format: str) -> tuple[bytes, str]:
-    """(file content, content type) of the resource's rows as CSV or XLSX."""
+def export(resource_class, queryset, file_format: str, *, title: str) -> tuple[bytes, str]:
+    """(file content, content type) of the resource's rows as CSV or XLSX (`title`: the
+    spreadsheet's sheet name)."""
     dataset = resource_class().export(queryset)
-    write = _xlsx if file_format == "xlsx" else _csv
-    return write(dataset.headers, list(dataset)), FORMATS[file_format]
+    if file_format == "xlsx":
+        return _xlsx(dataset.headers, list(dataset), title=title), FORMATS[file_format]
+    return _csv(dataset.headers, list(dataset)), FORMATS[file_format]
 
 
 def _csv(headers, rows) -> bytes:
@@ -60,13 +62,13 @@ def _csv(headers, rows) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _xlsx(headers, rows) -> bytes:
+def _xlsx(headers, rows, *, title: str) -> bytes:
     """Every cell a value as typed: text starting with "=" is stored as text, not a formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Check-in")
+    sheet = workbook.create_sheet(title[:31])  # Excel's limit for a sheet name
     sheet.append(headers)
     for row in rows:
         cells = []

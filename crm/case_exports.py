@@ -80,7 +80,9 @@ class CaseResource(resources.ModelResource):
 
 
 def export_response(queryset, file_format: str) -> HttpResponse:
-    content, content_type = export(CaseResource, queryset.prefetch_related("tags"), file_format)
+    content, content_type = export(
+        CaseResource, queryset.prefetch_related("tags"), file_format, title="Support cases"
+    )
     response = HttpResponse(content, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="support-cases-{stamp}.{file_format}"'

@@ -112,7 +112,7 @@ def export_results(request):
     q = request.GET.get("q", "").strip()[:200]
     file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     hits = search_customers(request.user, q, limit=EXPORT_LIMIT) if q else []
-    content, content_type = export(CustomerResource, hits, file_format)
+    content, content_type = export(CustomerResource, hits, file_format, title="Customers")
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="customers.{file_format}"'
     return response
