@@ -254,7 +254,8 @@ class Order(models.Model):
     subtotal_minor = models.PositiveIntegerField()
     discount_minor = models.PositiveIntegerField(default=0)
     total_minor = models.PositiveIntegerField()
-    # Sum of the succeeded refunds (commerce.services.refunds); never above the total.
+    # Sum of the refunds that succeeded or are pending at the provider (money promised
+    # back counts, so nothing is refunded twice; commerce.services.refunds); <= total.
     refunded_minor = models.PositiveIntegerField(default=0, db_default=0)
     currency = models.CharField(max_length=3)
     promo_code = models.ForeignKey(

@@ -6,8 +6,9 @@ indexes (pg_trgm) on exactly those expressions answer them without reading the
 table. Cases are found by the customer's email without case. SQLite needs none.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
+
+from core.migration_operations import SharedExtension
 
 INDEXES = {
     "crm_order_buyer_email_trgm": "commerce_order USING gin (UPPER(buyer_email) gin_trgm_ops)",
@@ -22,17 +23,20 @@ def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for name, definition in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
 
 
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
+    # CONCURRENTLY: building the indexes does not stop sales on a large orders table
+    # (PostgreSQL refuses it inside a transaction, hence not atomic).
+    atomic = False
     dependencies = [
         ("crm", "0003_support_role_permissions"),
         ("commerce", "0018_refunds_and_ticket_states"),
@@ -41,6 +45,6 @@ class Migration(migrations.Migration):
 
     operations = [
         # Does nothing on other databases (CreateExtension checks the vendor itself).
-        TrigramExtension(),
+        SharedExtension("pg_trgm"),
         migrations.RunPython(create_indexes, drop_indexes, elidable=False),
     ]

@@ -8,8 +8,9 @@ GIN, any one of them too, so it replaces the single-column one for Support as we
 btree_gin gives GIN its equality operators for the uuid column.
 """
 
-from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
+
+from core.migration_operations import SharedExtension
 
 REPLACED = ["crm_order_buyer_email_trgm", "crm_order_buyer_name_trgm"]
 INDEXES = {
@@ -26,9 +27,9 @@ def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for name, definition in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
     for name in REPLACED:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 
 def restore_indexes(apps, schema_editor):
@@ -36,18 +37,21 @@ def restore_indexes(apps, schema_editor):
         return
     for name, column in zip(REPLACED, ["buyer_email", "buyer_name"], strict=True):
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON commerce_order "
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON commerce_order "
             f"USING gin (UPPER({column}) gin_trgm_ops)"
         )
     for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
+    # CONCURRENTLY: building the indexes does not stop sales on a large orders table
+    # (PostgreSQL refuses it inside a transaction, hence not atomic).
+    atomic = False
     dependencies = [("crm", "0004_customer_search_indexes")]
 
     operations = [
         # Does nothing on other databases (CreateExtension checks the vendor itself).
-        BtreeGinExtension(),
+        SharedExtension("btree_gin"),
         migrations.RunPython(create_indexes, restore_indexes, elidable=False),
     ]
