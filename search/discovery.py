@@ -18,9 +18,9 @@ from search.availability import sold_out_keys
 from search.dates import LocalDate, preset_q
 from search.engine import time_zones_in_use
 
-SIMILAR_LIMIT = 4
-SELLING_FAST_LIMIT = 4
-WEEKEND_LIMIT = 8
+SIMILAR_LIMIT = 3
+SELLING_FAST_LIMIT = 3
+WEEKEND_LIMIT = 6
 SELLING_FAST_DAYS = 7
 # Orders that still stand for tickets sold (a cancelled or fully refunded one does not).
 SELLING_ORDER_STATUSES = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)

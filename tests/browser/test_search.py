@@ -1,16 +1,21 @@
 """A visitor searches events in a real browser: suggestions by keyboard, two filters, a result
 and back to the same filtered list; the same on a 360 px phone."""
 
+import datetime as dt
 import json
 import re
+import zoneinfo
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from commerce.models import EventInventory
 from event_pages.models import Category, Venue
+from search.dates import preset_range, today_in
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.console import collect_errors
+from tests.commerce.refund_data import paid_order
 from tests.factories import make_event, make_image, make_organization
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,9 +75,24 @@ def catalogue(home_page):
             body=json.dumps(lineup("Nina Sommer")) if "Jazz" in title else "[]",
         )
     sold_out = events["Berlin Techno Marathon"]
-    from commerce.models import EventInventory
-
     EventInventory.objects.filter(event_key=sold_out.translation_key).update(sold=1)
+    # Selling fast: tickets bought this week; this weekend: a show on Sunday evening.
+    paid_order(events["Hamburg Harbour Jazz"], ("General", 3), session_key="fan-1")
+    paid_order(events["Berlin Jazz Night"], ("General", 1), session_key="fan-2")
+    _friday, sunday = preset_range("weekend", today_in("Europe/Berlin"))
+    sunday_show = make_event(
+        organization,
+        "Sunday Jam Session",
+        category=concerts,
+        venue=hamburg,
+        hero_image=photos[0],
+        tiers=[("General", 1500, None)],
+    )
+    sunday_show.starts_at = dt.datetime.combine(
+        sunday, dt.time(20, 0), zoneinfo.ZoneInfo("Europe/Berlin")
+    )
+    sunday_show.ends_at = sunday_show.starts_at + dt.timedelta(hours=6)
+    sunday_show.save_revision().publish()
     return events
 
 
@@ -108,7 +128,7 @@ def test_search_by_keyboard_two_filters_a_result_and_back(page, live_server, cat
     errors = collect_errors(page)
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/events/")
-    expect(page.get_by_role("heading", name="6 events")).to_be_visible()
+    expect(page.get_by_role("heading", name="7 events")).to_be_visible()
 
     box, index = choose_suggestion_by_keyboard(page, "Berl", "Berlin")
     shot(page, "autocomplete-open", full_page=False)
@@ -119,7 +139,9 @@ def test_search_by_keyboard_two_filters_a_result_and_back(page, live_server, cat
     expect(page.get_by_role("listbox")).to_be_visible()
     for _step in range(index):
         box.press("ArrowDown")
-    expect(page.get_by_role("listbox").get_by_role("option").nth(index)).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("listbox").get_by_role("option").nth(index)).to_have_attribute(
+        "aria-selected", "true"
+    )
     box.press("Enter")
     page.wait_for_url(re.compile(r"/events/\?city=Berlin$"))
     expect(page.get_by_role("heading", name="4 events")).to_be_visible()
@@ -203,7 +225,24 @@ def test_the_home_page_search_and_discovery_rows(page, live_server, catalogue):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/events/\?q=jazz"))
     expect(page.get_by_role("link", name="Berlin Jazz Night")).to_be_visible()
+    page.goto(f"{live_server.url}/")
+    weekend = page.get_by_role("region", name="This weekend")
+    expect(weekend.get_by_role("link", name="Sunday Jam Session")).to_be_visible()
+    selling = page.get_by_role("region", name="Selling fast")
+    expect(selling.get_by_role("heading", level=3)).to_have_text(
+        ["Hamburg Harbour Jazz", "Berlin Jazz Night"]
+    )
+    weekend.get_by_role("link", name="All events this weekend").click()
+    page.wait_for_url(re.compile(r"/events/\?date=weekend$"))
+    expect(page.get_by_role("link", name="Sunday Jam Session")).to_be_visible()
+
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/")
     shot(page, "360px-home")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    page.goto(f"{live_server.url}/aurora-live/")
+    shot(page, "360px-organization")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/aurora-live/")
+    shot(page, "organization")
