@@ -188,6 +188,8 @@ def test_the_same_search_on_a_360px_phone(page, live_server, catalogue):
     page.wait_for_url(re.compile(r"city=Berlin"))
 
     page.get_by_text("Filters", exact=True).click()
+    expect(filters).to_have_attribute("open", "")
+    shot(page, "360px-filters-open")
     page.get_by_role("link", name=re.compile(r"^Concerts")).click()
     page.wait_for_url(re.compile("category=concerts"))
     page.get_by_text("Filters", exact=True).click()
@@ -207,6 +209,10 @@ def test_the_same_search_on_a_360px_phone(page, live_server, catalogue):
 
 
 def test_an_empty_search_offers_next_steps(page, live_server, catalogue):
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/de/events/?city=Berlin&date=month&price_max=5000")
+    expect(page.get_by_role("heading", name="3 Veranstaltungen")).to_be_visible()
+    shot(page, "german-filtered")
     for size, name in ((DESKTOP, "empty"), (PHONE, "360px-empty")):
         page.set_viewport_size(size)
         page.goto(f"{live_server.url}/events/?q=zzzqqq&city=Hamburg")
