@@ -248,7 +248,7 @@ def _insert_pages(pages: list[EventPage]) -> None:
     )
     for page, row in zip(pages, rows, strict=True):
         page.id = page.page_ptr_id = row.pk
-    EventPage.objects._batched_insert(
+    EventPage.objects.all()._batched_insert(
         pages, EventPage._meta.local_concrete_fields, batch_size=BATCH
     )
 

@@ -1,9 +1,10 @@
 """Autocomplete and "did you mean", over the titles, cities and artists of visible events.
 
 The words live in SuggestionTerm (kept in step by search.indexing), folded (lower
-case, no accents) so "kol" finds "Köln". "Did you mean" uses PostgreSQL's
-trigram similarity (pg_trgm, added by search's migration); on SQLite the same
-idea runs in Python (difflib) over the few words a small site has.
+case, no accents) so "kol" finds "Köln". "Did you mean" corrects each unknown
+word of a query to the closest word of those names: PostgreSQL's trigram
+similarity (pg_trgm, added by search's migration) finds the names near each word,
+difflib picks the word; on SQLite difflib looks at every word a small site has.
 """
 
 import difflib
@@ -11,7 +12,6 @@ import difflib
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, IntegerField, Min, Value, When
-from django.db.models.functions import Greatest
 from django.utils.http import urlencode
 
 from event_pages.models import EventPage
@@ -22,6 +22,9 @@ from search.text import clean_query, fold, search_terms
 
 MAX_SUGGEST_LENGTH = 100
 SIMILARITY_THRESHOLD = 0.3
+MAX_WORDS = 6  # of a query, corrected one by one
+NEAR_NAMES = 20  # names looked at per typed word
+PUNCTUATION = ",.;:!?()\"'«»“”–-"
 KIND_ORDER = {TermKind.CITY: 0, TermKind.ARTIST: 1, TermKind.EVENT: 2}
 
 
@@ -84,50 +87,59 @@ def _suggest(typed: str, *, language: str, limit: int) -> list[dict]:
 
 
 def did_you_mean(q: str, *, language: str) -> str | None:
-    """The title, city or artist closest to `q`, when one is close enough and not `q` itself."""
-    typed = fold(search_terms(q))[:MAX_SUGGEST_LENGTH]
-    if len(typed) < 3:
+    """The query with each unknown word replaced by the closest word of a visible event's
+    title, city or artist ("jaz berln" -> "jazz Berlin"), or None when nothing is close
+    or nothing would change."""
+    typed_words = search_terms(q).split()[:MAX_WORDS]
+    folded_words = [fold(word) for word in typed_words]
+    if len("".join(folded_words)) < 3:
         return None
     terms = SuggestionTerm.objects.filter(page__in=visible_events(language).values("pk"))
     if connection.vendor == "postgresql":
-        return _closest_by_trigrams(terms, typed)
-    return _closest_by_difflib(terms, typed)
-
-
-def _closest_by_trigrams(terms, typed: str) -> str | None:
-    typed_value = Value(typed)
-    similarity = Greatest(
-        Func(F("folded"), typed_value, function="similarity", output_field=FloatField()),
-        # A close word inside a longer name counts a little less than the whole name.
-        Func(typed_value, F("folded"), function="word_similarity", output_field=FloatField())
-        * Value(0.9),
-        output_field=FloatField(),
-    )
-    best = (
-        terms.exclude(folded=typed)
-        .annotate(similarity=similarity)
-        .filter(similarity__gte=SIMILARITY_THRESHOLD)
-        .order_by("-similarity", "label")
-        .values_list("label", flat=True)
-        .first()
-    )
-    return best
-
-
-def _closest_by_difflib(terms, typed: str) -> str | None:
-    """Whole names first, then single words of longer names (as they are written)."""
-    labels: dict[str, str] = {}
-    words: dict[str, str] = {}
-    for label, folded in terms.values_list("label", "folded").distinct()[:20000]:
-        labels.setdefault(folded, label)
-        written, folded_words = label.split(), folded.split()
-        if len(written) == len(folded_words):
-            for word, folded_word in zip(written, folded_words, strict=True):
-                if len(folded_word) >= 3:
-                    words.setdefault(folded_word, word.strip(",.;:!?()\"'"))
-    for candidates in (labels, words):
-        candidates.pop(typed, None)
-        close = difflib.get_close_matches(typed, list(candidates), n=1, cutoff=0.6)
+        vocabulary = _vocabulary_near(terms, folded_words)
+    else:
+        vocabulary = _vocabulary(terms.values_list("label", "folded").distinct()[:20000])
+    corrected, changed = [], False
+    for written, word in zip(typed_words, folded_words, strict=True):
+        if len(word) < 3 or word in vocabulary:
+            corrected.append(written)
+            continue
+        close = difflib.get_close_matches(word, list(vocabulary), n=1, cutoff=0.6)
         if close:
-            return candidates[close[0]]
-    return None
+            corrected.append(vocabulary[close[0]])
+            changed = True
+        else:
+            corrected.append(written)
+    return " ".join(corrected) if changed else None
+
+
+def _vocabulary(rows) -> dict[str, str]:
+    """{folded word: the word as written} from (label, folded label) rows."""
+    words: dict[str, str] = {}
+    for label, folded in rows:
+        written, folded_words = label.split(), folded.split()
+        if len(written) != len(folded_words):
+            continue
+        for word, folded_word in zip(written, folded_words, strict=True):
+            word = word.strip(PUNCTUATION)
+            folded_word = folded_word.strip(PUNCTUATION)
+            if len(folded_word) >= 3:
+                words.setdefault(folded_word, word)
+    return words
+
+
+def _vocabulary_near(terms, words: list[str]) -> dict[str, str]:
+    """The words of the names closest to each typed word, by trigram similarity (pg_trgm):
+    a typed word that is in a name comes back itself."""
+    rows = []
+    for word in {w for w in words if len(w) >= 3}:
+        similarity = Func(
+            Value(word), F("folded"), function="word_similarity", output_field=FloatField()
+        )
+        rows += list(
+            terms.annotate(similarity=similarity)
+            .filter(similarity__gte=SIMILARITY_THRESHOLD)
+            .order_by("-similarity", "label")
+            .values_list("label", "folded")[:NEAR_NAMES]
+        )
+    return _vocabulary(rows)

@@ -13,10 +13,15 @@ def catalogue(event_maker, places):
     event_maker("Techno Marathon", venue=places["zuerich"], body=lineup("Charlotte de Witte"))
 
 
-def test_a_misspelt_title_city_or_artist_gets_a_suggestion(catalogue):
-    assert run(q="philharmonei").suggestion == "Philharmonie Gala"
+def test_a_misspelt_title_city_or_artist_word_gets_a_correction(catalogue):
+    assert run(q="philharmonei").suggestion == "Philharmonie"
     assert run(q="Zurch").suggestion == "Zürich"
     assert run(q="charlote de wite").suggestion == "Charlotte de Witte"
+
+
+def test_only_the_unknown_words_of_a_query_are_corrected(catalogue):
+    assert run(q="techno zurch").suggestion == "techno Zürich"
+    assert run(q="Gala Kolnn").suggestion == "Gala Köln"
 
 
 def test_a_search_that_finds_enough_gets_none(catalogue, event_maker):
