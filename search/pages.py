@@ -236,6 +236,23 @@ def price_options(params: SearchParams) -> list[Option]:
     ]
 
 
+def _unreadable(errors: dict[str, str]) -> list[str]:
+    """The refused values that have no field of their own on the page, each named."""
+    names = {
+        "date": _("When"),
+        "city": _("City"),
+        "category": _("Category"),
+        "available": _("Only events with tickets on sale"),
+        "sort": _("Sort by"),
+        "page": _("Page"),
+    }
+    return [
+        _("%(field)s: %(message)s") % {"field": names.get(name, name), "message": message}
+        for name, message in errors.items()
+        if name not in FIELD_ERRORS
+    ]
+
+
 def search_page_context(*, path: str, query, language: str | None = None) -> dict:
     """Everything the list template shows for one search (`query`: the request's GET)."""
     params, errors = SearchParams.from_query(query)
@@ -286,7 +303,7 @@ def search_page_context(*, path: str, query, language: str | None = None) -> dic
             "hidden": [
                 (name, getattr(params, name)) for name in LINK_FILTERS if getattr(params, name)
             ],
-            "unreadable": [message for name, message in errors.items() if name not in FIELD_ERRORS],
+            "unreadable": _unreadable(errors),
             "date_from_value": params.date_from.isoformat() if params.date_from else "",
             "date_to_value": params.date_to.isoformat() if params.date_to else "",
             # The filter panel starts open when a field in it needs correcting.

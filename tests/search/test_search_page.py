@@ -192,6 +192,7 @@ def test_unreadable_values_are_named_beside_their_field(client, listing):
     assert 'id="search-date-from-error"' in html and "YYYY-MM-DD" in html
     assert 'id="search-price-error"' in html
     assert "could not be read and was left out" in html  # sort is not a field beside an error
+    assert re.search(r"<li>Sort by: Choose one of: date, relevance, price.</li>", html)
     assert len(card_titles(html)) == 6  # the rest of the search still runs
 
 
