@@ -38,7 +38,7 @@
       var text;
       if (count === 0) text = box.getAttribute("data-status-none");
       else if (count === 1) text = box.getAttribute("data-status-one");
-      else text = (box.getAttribute("data-status-many") || "").replace("%(count)s", String(count));
+      else text = (box.getAttribute("data-status-many") || "").replace("{count}", String(count));
       status.textContent = text || "";
     }
 

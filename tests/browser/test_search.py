@@ -131,6 +131,10 @@ def test_search_by_keyboard_two_filters_a_result_and_back(page, live_server, cat
     expect(page.get_by_role("heading", name="7 events")).to_be_visible()
 
     box, index = choose_suggestion_by_keyboard(page, "Berl", "Berlin")
+    count = page.get_by_role("listbox").get_by_role("option").count()
+    expect(page.locator("[data-suggest-status]")).to_have_text(
+        f"{count} suggestions. Use the up and down arrows to choose one."
+    )
     shot(page, "autocomplete-open", full_page=False)
     box.press("Escape")
     expect(page.get_by_role("listbox")).to_be_hidden()
