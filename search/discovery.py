@@ -1,8 +1,11 @@
 """Discovery: what to show a visitor besides what they searched for.
 
 Each list is one query for the events (in the visitor's language, with venue,
-category and image joined) plus the tiers' prefetch, whatever its length: no
-per-event lookups. The cards they feed are the site's usual event cards.
+category and image joined), the tiers' prefetch and, where only events with
+tickets count, commerce's sold-out counters read once for all events: the same
+queries whatever its length, none per event. The cards are the site's usual
+event cards ({% similar_events %}, {% selling_fast %}, {% this_weekend %} in
+search/templatetags/discovery_tags.py).
 """
 
 import datetime as dt
