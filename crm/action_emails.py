@@ -8,6 +8,8 @@ Sent after the action's transaction commits; a failure is logged and does not
 undo the action (the order page shows the truth, and the agent can resend).
 """
 
+import contextlib
+import contextvars
 import logging
 
 from django.conf import settings
@@ -20,6 +22,17 @@ from commerce.emails import build_tickets_email, order_language
 from commerce.order_links import order_link
 
 logger = logging.getLogger(__name__)
+_silenced = contextvars.ContextVar("crm_action_emails_silenced", default=False)
+
+
+@contextlib.contextmanager
+def silenced():
+    """Actions taken inside send no email (seed_demo's history mails nobody)."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def notice(
@@ -53,6 +66,8 @@ def tickets_email(order, tickets, *, to: str) -> EmailMultiAlternatives:
 
 def send_after_commit(build) -> None:
     """Build and send the message(s) once the transaction commits; log a failure."""
+    if _silenced.get():
+        return
 
     def send():
         try:

@@ -15,11 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
 from commerce.models import Order, OrderStatus, TicketStatus
+from crm import action_emails
 from crm.models import (
     CasePriority,
     CaseSource,
@@ -145,7 +145,7 @@ def seed_demo_support(*, events=None, now=None) -> DemoSupport:
         report.summary = summary()
         return report
     agent = get_user_model().objects.filter(email=SUPPORT_LOGIN).first()
-    with transaction.atomic(), _no_emails():
+    with action_emails.silenced(), transaction.atomic():
         for slug, (kind, days) in POLICIES.items():
             if slug in organizations:
                 RefundPolicy.objects.create(
@@ -159,22 +159,6 @@ def seed_demo_support(*, events=None, now=None) -> DemoSupport:
             report.created["support cases"] += 1
     report.summary = summary()
     return report
-
-
-class _no_emails:
-    """The demo history is not mailed to anybody (the locmem backend swallows it)."""
-
-    def __enter__(self):
-        from django.conf import settings
-
-        self.backend = settings.EMAIL_BACKEND
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        mail.outbox = []
-
-    def __exit__(self, *exc):
-        from django.conf import settings
-
-        settings.EMAIL_BACKEND = self.backend
 
 
 def _order_with_tickets(email: str, *, minimum: int):

@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from commerce.models import PromoCode
+from commerce.models import DemoCharge, PromoCode
 from commerce.services.demo_payments import confirm_demo_payment
 from tests.commerce.payments import checkout, hold_for
 from tests.factories import make_event, make_user
@@ -205,6 +205,7 @@ def test_support_refunds_a_follow_up_after_confirming(client, event):
 
     support.groups.add(Group.objects.get(name="Support"))
     payment = checkout(hold_for(event, 1, session_key="late"))
+    DemoCharge.objects.filter(reference=payment.reference).update(status="succeeded")  # paid
     follow_up = PaymentFollowUp.objects.create(payment=payment, reason="Paid late")
     client.force_login(support)
     listing = client.get("/admin/sales/follow-ups/").content.decode()

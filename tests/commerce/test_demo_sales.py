@@ -122,7 +122,9 @@ def test_most_upcoming_events_have_paid_orders_spread_over_weeks(seeded):
             < order.created_at
             < order.hold.created_at + dt.timedelta(minutes=15)
         )
-        assert {t.created_at for t in order.tickets.all()} == {order.created_at}
+        # (A ticket transferred by the support demo has its new one made at seed time.)
+        bought = order.tickets.filter(replaces__isnull=True)
+        assert {t.created_at for t in bought} == {order.created_at}
         assert order.confirmation_sent_at is not None
     assert seeded.emails == 0  # history is not emailed to anybody
 
@@ -201,12 +203,13 @@ def test_a_declined_card_came_before_the_payment_that_went_through(seeded):
 
 
 def test_inventories_count_exactly_the_tickets_sold(seeded):
+    # The support demo refunds one ticket (its place is back on sale) and transfers one
+    # (a new ticket in its place): the valid tickets are the ones sold.
+    admitting = Ticket.objects.filter(status="valid")
     tickets_by_event = dict(
-        Ticket.objects.values_list("order__event_key").annotate(n=Count("id")).order_by()
+        admitting.values_list("order__event_key").annotate(n=Count("id")).order_by()
     )
-    tickets_by_tier = dict(
-        Ticket.objects.values_list("tier_key").annotate(n=Count("id")).order_by()
-    )
+    tickets_by_tier = dict(admitting.values_list("tier_key").annotate(n=Count("id")).order_by())
     assert sum(tickets_by_event.values()) > 700
     for row in EventInventory.objects.all():
         assert (row.sold, row.held) == (tickets_by_event.get(row.event_key, 0), 0)
