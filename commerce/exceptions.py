@@ -52,6 +52,9 @@ error_messages = {
         "cannot be exchanged."
     ),
     "invalid_card": _("Enter a valid 16-digit card number."),
+    "credentials_not_assigned": _(
+        "This pre-order has no ticket sent to it yet, so there is nothing to resend."
+    ),
     "invalid_email": _("Enter a valid email address for your tickets."),
     "invalid_name": _("Enter the name the order should be under."),
     "invalid_attendee_email": _(

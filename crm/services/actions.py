@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from commerce.exceptions import CommerceError
 from commerce.models import Order, Ticket
 from core.money import format_money
 from crm import action_emails, audit
@@ -27,7 +28,7 @@ def _order_state(order: Order) -> dict:
     return {"status": order.status, "refunded_minor": order.refunded_minor}
 
 
-def _may_refund(actor, order: Order, *, amount_minor: int) -> bool:
+def _may_refund(actor, order: Order) -> bool:
     if perms.may(actor, perms.REFUND, order.event_key):
         return True
     return perms.may(actor, perms.REFUND_WITHIN_POLICY, order.event_key) and (
@@ -37,11 +38,10 @@ def _may_refund(actor, order: Order, *, amount_minor: int) -> bool:
 
 def refund(*, actor, order: Order, tickets=None, amount_minor=None, reason="", ip=""):
     """Refund chosen tickets, an amount, or (neither) everything left; returns the Refund."""
+    from commerce.models import RefundSource
     from commerce.services.refunds import refund_order
 
-    from commerce.models import RefundSource
-
-    if not _may_refund(actor, order, amount_minor=amount_minor or 0):
+    if not _may_refund(actor, order):
         raise PermissionDenied(perms.REFUND)
     with transaction.atomic():
         before = _order_state(order)
@@ -215,7 +215,8 @@ def resend_credentials(*, actor, pre_order, ip=""):
     _require(actor, perms.RESEND_CREDENTIALS, pre_order.event_key)
     assignment = getattr(pre_order, "assignment", None)
     if assignment is None:
-        raise PermissionDenied("no credentials assigned")
+        raise CommerceError("credentials_not_assigned")
     with transaction.atomic():
+        if resend(assignment, actor=actor, ip=ip or None) is None:
+            raise CommerceError("credentials_not_assigned")  # not paid and fulfilled
         audit.record(pre_order, audit.CREDENTIALS_RESENT, actor=actor, ip=ip)
-        resend(assignment, actor=actor, ip=ip or None)
