@@ -19,7 +19,6 @@ from event_pages.models import EventPage
 from event_pages.selectors import upcoming_events
 from search.availability import sold_out_keys
 from search.dates import LocalDate, preset_q
-from search.engine import time_zones_in_use
 
 SIMILAR_LIMIT = 3
 SELLING_FAST_LIMIT = 3
@@ -127,6 +126,7 @@ def selling_fast(
 def this_weekend(*, limit: int = WEEKEND_LIMIT, now=None) -> list[EventPage]:
     """Events on this weekend, Friday to Sunday where each happens (the same days as the
     list's "This weekend" filter), soonest first."""
-    weekend = preset_q("weekend", time_zones_in_use(), now=now)
+    zones = EventPage.objects.order_by().values_list("time_zone", flat=True).distinct()
+    weekend = preset_q("weekend", list(zones), now=now)
     queryset = upcoming_events().annotate(local_date=LocalDate()).filter(weekend)
     return list(queryset[:limit])
