@@ -152,12 +152,19 @@ def timed(client, requests) -> tuple[list[float], list]:
     return times, failures
 
 
+def slowest(label: str, requests, times, count: int) -> None:
+    ranked = sorted(zip(times, requests, strict=True), key=lambda pair: -pair[0])[:count]
+    for elapsed, (language, path) in ranked:
+        print(f"  slowest {label}: {elapsed:6.1f} ms  {language} {path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8200")
     parser.add_argument("--searches", type=int, default=1000)
     parser.add_argument("--prefixes", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--slowest", type=int, default=0, help="list the N slowest of each")
     args = parser.parse_args()
 
     import django
@@ -194,6 +201,10 @@ def main():
     print(f"autocomplete cold    {percentiles(suggest_cold)}")
     print(f"autocomplete warm    {percentiles(suggest_warm)}")
     print(f"first search: {search_requests[0][1]} -> {sample['count']} events")
+    if args.slowest:
+        slowest("uncached", search_requests, uncached, args.slowest)
+        slowest("cached", search_requests, cached, args.slowest)
+        slowest("autocomplete", suggest_requests, suggest_cold, args.slowest)
     for status, path, body in (failures + more_failures + suggest_failures)[:5]:
         print(f"  {status} {path} {body!r}")
     if failures or more_failures or suggest_failures:

@@ -11,18 +11,19 @@
    the page of events and whether each is sold out are read fresh.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
 from commerce.models import EventInventory
 from event_pages.bulk_selectors import organizations_by_event
-from event_pages.models import EventPage, TicketTier, Venue
+from event_pages.models import EventPage, TicketTier
 from search import availability, cache
-from search.dates import DATE_PRESETS_ORDER, LocalDate, preset_q
+from search.dates import DATE_PRESETS_ORDER, LocalDate, preset_range, today_in
 from search.params import SearchParams
 from search.text import fold, search_terms
 
@@ -98,124 +99,160 @@ def _on_sale_tier(now) -> Exists:
     )
 
 
-class _Filters:
-    """The visitor's filters as ORM conditions, each one droppable for its own facet."""
+@dataclass(frozen=True)
+class _Row:
+    """What filtering, faceting and ordering need of one candidate event."""
 
-    def __init__(self, params: SearchParams, *, matches, zones, sold_out, now):
-        self.params = params
-        self.matches = matches
-        self.zones = zones
-        self.sold_out = sold_out
-        self.now = now
+    pk: int
+    starts_at: object
+    time_zone: str
+    city: str | None
+    category_slug: str | None
+    category_name: str | None
+    local_date: object
+    min_price: int | None
 
-    def apply(self, queryset: QuerySet, *, skip: str = "") -> QuerySet:
-        p = self.params
-        if self.matches is not None:
-            queryset = queryset.filter(pk__in=list(self.matches))
-        if p.city and skip != "city":
-            queryset = queryset.filter(venue__city__in=self.cities_like(p.city))
-        if p.category and skip != "category":
-            queryset = queryset.filter(category__slug=p.category)
-        if skip != "date":
-            if p.date:
-                queryset = queryset.filter(preset_q(p.date, self.zones, now=self.now))
-            if p.date_from:
-                queryset = queryset.filter(local_date__gte=p.date_from)
-            if p.date_to:
-                queryset = queryset.filter(local_date__lte=p.date_to)
-        if p.price_max is not None:
-            queryset = queryset.filter(
-                Exists(
-                    TicketTier.objects.filter(
-                        page=OuterRef("pk"), enabled=True, price_minor__lte=p.price_max
-                    )
+
+def _candidates(params: SearchParams, language: str, *, matches, sold_out, now) -> list[_Row]:
+    """The visible events matching the words and the filters that have no facet (price,
+    on sale), in one query; city, category and date are applied in Python so that each
+    facet can be counted without its own filter."""
+    queryset = visible_events(language, now=now)
+    if matches is not None:
+        queryset = queryset.filter(pk__in=list(matches))
+    if params.price_max is not None:
+        queryset = queryset.filter(
+            Exists(
+                TicketTier.objects.filter(
+                    page=OuterRef("pk"), enabled=True, price_minor__lte=params.price_max
                 )
             )
-        if p.available:
-            queryset = queryset.filter(
-                _on_sale_tier(self.now),
-                Exists(EventInventory.objects.filter(event_key=OuterRef("translation_key"))),
-            ).exclude(translation_key__in=list(self.sold_out))
-        return queryset
-
-    def cities_like(self, city: str) -> list[str]:
-        """Every spelling of `city` in use: "Zurich" also means "Zürich"."""
-        if getattr(self, "_cities", None) is None:
-            wanted = fold(city)
-            names = Venue.objects.values_list("city", flat=True).distinct()
-            self._cities = [name for name in names if fold(name) == wanted] or [city]
-        return self._cities
-
-
-def _facets(base: QuerySet, filters: _Filters) -> dict:
-    cities = (
-        filters.apply(base, skip="city")
-        .exclude(venue__isnull=True)
-        .values("venue__city")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "venue__city")
+        )
+    if params.available:
+        queryset = queryset.filter(
+            _on_sale_tier(now),
+            Exists(EventInventory.objects.filter(event_key=OuterRef("translation_key"))),
+        ).exclude(translation_key__in=list(sold_out))
+    min_price = Value(None, output_field=IntegerField())
+    if params.effective_sort == "price":
+        min_price = Subquery(
+            TicketTier.objects.filter(page=OuterRef("pk"), enabled=True)
+            .order_by("price_minor")
+            .values("price_minor")[:1]
+        )
+    rows = queryset.annotate(local_date=LocalDate(), min_price=min_price).values_list(
+        "pk",
+        "starts_at",
+        "time_zone",
+        "venue__city",
+        "category__slug",
+        "category__name",
+        "local_date",
+        "min_price",
     )
-    categories = (
-        filters.apply(base, skip="category")
-        .exclude(category__isnull=True)
-        .values("category__slug", "category__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "category__name")
-    )
-    dated = filters.apply(base, skip="date")
-    counts = dated.aggregate(
-        **{
-            preset: Count("pk", filter=preset_q(preset, filters.zones, now=filters.now))
-            for preset in DATE_PRESETS_ORDER
-        }
-    )
+    return [_Row(*row) for row in rows.order_by()]
+
+
+class _Filters:
+    """The visitor's city, category and date filters, each droppable for its own facet."""
+
+    def __init__(self, params: SearchParams, *, now):
+        self.params = params
+        self.now = now
+        self.city = fold(params.city) if params.city else ""
+        self._folded: dict[str, str] = {}
+        self._ranges: dict[str, dict] = {}
+
+    def folded_city(self, row: _Row) -> str:
+        if row.city not in self._folded:
+            self._folded[row.city] = fold(row.city or "")
+        return self._folded[row.city]
+
+    def presets(self, zone: str) -> dict:
+        """{preset: (first day, last day)} counted from today in `zone`."""
+        if zone not in self._ranges:
+            today = today_in(zone, self.now)
+            self._ranges[zone] = {p: preset_range(p, today) for p in DATE_PRESETS_ORDER}
+        return self._ranges[zone]
+
+    def in_preset(self, row: _Row, preset: str) -> bool:
+        first, last = self.presets(row.time_zone)[preset]
+        return row.local_date is not None and first <= row.local_date <= last
+
+    def keep(self, row: _Row, *, skip: str = "") -> bool:
+        p = self.params
+        if self.city and skip != "city" and self.folded_city(row) != self.city:
+            return False
+        if p.category and skip != "category" and row.category_slug != p.category:
+            return False
+        if skip != "date":
+            if p.date and not self.in_preset(row, p.date):
+                return False
+            if p.date_from and (row.local_date is None or row.local_date < p.date_from):
+                return False
+            if p.date_to and (row.local_date is None or row.local_date > p.date_to):
+                return False
+        return True
+
+
+def _facets(rows: list[_Row], filters: _Filters) -> dict:
+    cities: Counter = Counter()
+    categories: Counter = Counter()
+    dates: Counter = Counter()
+    for row in rows:
+        if row.city and filters.keep(row, skip="city"):
+            cities[row.city] += 1
+        if row.category_slug and filters.keep(row, skip="category"):
+            categories[(row.category_slug, row.category_name)] += 1
+        if filters.keep(row, skip="date"):
+            for preset in DATE_PRESETS_ORDER:
+                dates[preset] += filters.in_preset(row, preset)
     return {
-        "city": [{"value": row["venue__city"], "count": row["count"]} for row in cities],
-        "category": [
-            {"value": row["category__slug"], "label": row["category__name"], "count": row["count"]}
-            for row in categories
+        "city": [
+            {"value": city, "count": count}
+            for city, count in sorted(cities.items(), key=lambda item: (-item[1], item[0]))
         ],
-        "date": [{"value": preset, "count": counts[preset] or 0} for preset in DATE_PRESETS_ORDER],
+        "category": [
+            {"value": slug, "label": name, "count": count}
+            for (slug, name), count in sorted(
+                categories.items(), key=lambda item: (-item[1], item[0][1] or "")
+            )
+        ],
+        "date": [{"value": preset, "count": dates[preset]} for preset in DATE_PRESETS_ORDER],
     }
 
 
-def _ordered_ids(queryset: QuerySet, params: SearchParams, matches) -> list[int]:
+def _ordered_ids(rows: list[_Row], params: SearchParams, matches) -> list[int]:
     sort = params.effective_sort
     if sort == "price":
-        queryset = queryset.annotate(
-            min_price=Min("tiers__price_minor", filter=Q(tiers__enabled=True))
-        ).order_by(F("min_price").asc(nulls_last=True), "starts_at", "pk")
+        rows = sorted(
+            rows, key=lambda r: (r.min_price is None, r.min_price or 0, r.starts_at, r.pk)
+        )
     else:
-        queryset = queryset.order_by("starts_at", "pk")
-    ids = list(queryset.values_list("pk", flat=True))
+        rows = sorted(rows, key=lambda r: (r.starts_at, r.pk))
+    ids = [row.pk for row in rows]
     if sort == "relevance" and matches:
         ids.sort(key=lambda pk: matches.get(pk, MAX_TEXT_MATCHES))
     return ids
-
-
-def time_zones_in_use() -> list[str]:
-    key = cache.key_for("zones")
-    zones = cache.get(key)
-    if zones is None:
-        zones = sorted(EventPage.objects.values_list("time_zone", flat=True).distinct())
-        cache.put(key, zones)
-    return zones
 
 
 def _compute(params: SearchParams, language: str, *, sold_out: set, now) -> dict:
     from search.suggestions import did_you_mean
 
     matches = text_matches(params.q, language) if params.q else None
-    base = visible_events(language, now=now).annotate(local_date=LocalDate())
-    filters = _Filters(
-        params, matches=matches, zones=time_zones_in_use(), sold_out=sold_out, now=now
-    )
-    ids = [] if matches == {} else _ordered_ids(filters.apply(base), params, matches)
-    facets = _facets(base, filters) if matches != {} else _empty_facets()
     suggestion = None
-    if params.q and len(ids) < FEW_RESULTS:
+    if params.q and len(matches) < FEW_RESULTS:  # few events have these words: a typo?
         suggestion = did_you_mean(params.q, language=language)
-    return {"ids": ids, "facets": facets, "suggestion": suggestion}
+    if matches == {}:
+        return {"ids": [], "facets": _empty_facets(), "suggestion": suggestion}
+    rows = _candidates(params, language, matches=matches, sold_out=sold_out, now=now)
+    filters = _Filters(params, now=now)
+    kept = [row for row in rows if filters.keep(row)]
+    return {
+        "ids": _ordered_ids(kept, params, matches),
+        "facets": _facets(rows, filters),
+        "suggestion": suggestion,
+    }
 
 
 def _empty_facets() -> dict:

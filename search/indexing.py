@@ -14,10 +14,11 @@ from wagtail.signals import page_published, page_unpublished
 
 from event_pages.models import Category, EventPage, Venue
 from search.cache import bump_generation
-from search.models import SuggestionTerm, TermKind
+from search.models import SuggestionTerm, SuggestionWord, TermKind
 from search.text import fold
 
 BATCH = 2000
+PUNCTUATION = ",.;:!?()\"'«»“”–-"
 
 
 def terms_for(event: EventPage) -> list[SuggestionTerm]:
@@ -43,12 +44,33 @@ def terms_for(event: EventPage) -> list[SuggestionTerm]:
     return terms
 
 
+def words_of(terms: list[SuggestionTerm]) -> list[SuggestionWord]:
+    """The words (3+ letters) of these names, as written and folded, once each."""
+    words = {}
+    for term in terms:
+        written, folded = term.label.split(), term.folded.split()
+        if len(written) != len(folded):
+            continue
+        for word, folded_word in zip(written, folded, strict=True):
+            word, folded_word = word.strip(PUNCTUATION), folded_word.strip(PUNCTUATION)
+            if 3 <= len(folded_word) <= 100 and (term.locale_id, folded_word) not in words:
+                words[(term.locale_id, folded_word)] = SuggestionWord(
+                    locale_id=term.locale_id, folded=folded_word, written=word[:100]
+                )
+    return list(words.values())
+
+
+def _save(terms: list[SuggestionTerm]) -> int:
+    SuggestionWord.objects.bulk_create(words_of(terms), ignore_conflicts=True)
+    return len(SuggestionTerm.objects.bulk_create(terms))
+
+
 def index_terms(event: EventPage) -> None:
     """Replace `event`'s words: its published ones when live, none otherwise."""
     with transaction.atomic():
         SuggestionTerm.objects.filter(page_id=event.pk).delete()
         if event.live:
-            SuggestionTerm.objects.bulk_create(terms_for(event))
+            _save(terms_for(event))
 
 
 def rebuild_terms(events=None) -> int:
@@ -59,15 +81,16 @@ def rebuild_terms(events=None) -> int:
     with transaction.atomic():
         if events is None:
             SuggestionTerm.objects.all().delete()
+            SuggestionWord.objects.all().delete()
         else:
             SuggestionTerm.objects.filter(page__in=queryset.values("pk")).delete()
         batch = []
         for event in queryset.iterator(chunk_size=BATCH):
             batch.extend(terms_for(event))
             if len(batch) >= BATCH:
-                created += len(SuggestionTerm.objects.bulk_create(batch))
+                created += _save(batch)
                 batch = []
-        created += len(SuggestionTerm.objects.bulk_create(batch))
+        created += _save(batch)
     bump_generation()
     return created
 

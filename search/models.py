@@ -27,3 +27,21 @@ class SuggestionTerm(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.label}"
+
+
+class SuggestionWord(models.Model):
+    """One word of the titles, cities and artists ever published in a language: what
+    "did you mean" corrects a query's words to (small: words repeat across events)."""
+
+    locale = models.ForeignKey("wagtailcore.Locale", on_delete=models.CASCADE, related_name="+")
+    folded = models.CharField(max_length=100, help_text="lower case, without accents")
+    written = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("search word")
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "folded"], name="search_word_unique")
+        ]
+
+    def __str__(self):
+        return self.written

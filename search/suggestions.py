@@ -2,9 +2,9 @@
 
 The words live in SuggestionTerm (kept in step by search.indexing), folded (lower
 case, no accents) so "kol" finds "Köln". "Did you mean" corrects each unknown
-word of a query to the closest word of those names: PostgreSQL's trigram
-similarity (pg_trgm, added by search's migration) finds the names near each word,
-difflib picks the word; on SQLite difflib looks at every word a small site has.
+word of a query to the closest word of those names (SuggestionWord, one row per
+word and language): PostgreSQL's trigram similarity (pg_trgm, added by search's
+migration); on SQLite, Python's difflib.
 """
 
 import difflib
@@ -16,15 +16,13 @@ from django.utils.http import urlencode
 
 from event_pages.models import EventPage
 from search import cache
-from search.engine import visible_events
-from search.models import SuggestionTerm, TermKind
+from search.engine import locales_for, visible_events
+from search.models import SuggestionTerm, SuggestionWord, TermKind
 from search.text import clean_query, fold, search_terms
 
 MAX_SUGGEST_LENGTH = 100
 SIMILARITY_THRESHOLD = 0.3
 MAX_WORDS = 6  # of a query, corrected one by one
-NEAR_NAMES = 20  # names looked at per typed word
-PUNCTUATION = ",.;:!?()\"'«»“”–-"
 KIND_ORDER = {TermKind.CITY: 0, TermKind.ARTIST: 1, TermKind.EVENT: 2}
 
 
@@ -87,59 +85,42 @@ def _suggest(typed: str, *, language: str, limit: int) -> list[dict]:
 
 
 def did_you_mean(q: str, *, language: str) -> str | None:
-    """The query with each unknown word replaced by the closest word of a visible event's
-    title, city or artist ("jaz berln" -> "jazz Berlin"), or None when nothing is close
-    or nothing would change."""
+    """The query with each unknown word replaced by the closest word of the titles, cities
+    and artists published in `language` ("jaz berln" -> "jazz Berlin"), or None when
+    nothing is close or nothing would change."""
     typed_words = search_terms(q).split()[:MAX_WORDS]
     folded_words = [fold(word) for word in typed_words]
     if len("".join(folded_words)) < 3:
         return None
-    terms = SuggestionTerm.objects.filter(page__in=visible_events(language).values("pk"))
-    if connection.vendor == "postgresql":
-        vocabulary = _vocabulary_near(terms, folded_words)
-    else:
-        vocabulary = _vocabulary(terms.values_list("label", "folded").distinct()[:20000])
+    locale_ids = set(locales_for(language))
+    words = SuggestionWord.objects.filter(locale_id__in=locale_ids)
     corrected, changed = [], False
     for written, word in zip(typed_words, folded_words, strict=True):
-        if len(word) < 3 or word in vocabulary:
+        replacement = None if len(word) < 3 else _closest_word(words, word)
+        if replacement is None:
             corrected.append(written)
-            continue
-        close = difflib.get_close_matches(word, list(vocabulary), n=1, cutoff=0.6)
-        if close:
-            corrected.append(vocabulary[close[0]])
-            changed = True
         else:
-            corrected.append(written)
+            corrected.append(replacement)
+            changed = True
     return " ".join(corrected) if changed else None
 
 
-def _vocabulary(rows) -> dict[str, str]:
-    """{folded word: the word as written} from (label, folded label) rows."""
-    words: dict[str, str] = {}
-    for label, folded in rows:
-        written, folded_words = label.split(), folded.split()
-        if len(written) != len(folded_words):
-            continue
-        for word, folded_word in zip(written, folded_words, strict=True):
-            word = word.strip(PUNCTUATION)
-            folded_word = folded_word.strip(PUNCTUATION)
-            if len(folded_word) >= 3:
-                words.setdefault(folded_word, word)
-    return words
-
-
-def _vocabulary_near(terms, words: list[str]) -> dict[str, str]:
-    """The words of the names closest to each typed word, by trigram similarity (pg_trgm):
-    a typed word that is in a name comes back itself."""
-    rows = []
-    for word in {w for w in words if len(w) >= 3}:
+def _closest_word(words, word: str) -> str | None:
+    """The written form of the known word closest to `word`; None when `word` is known
+    itself or nothing is close enough."""
+    if words.filter(folded=word).exists():
+        return None
+    if connection.vendor == "postgresql":
         similarity = Func(
-            Value(word), F("folded"), function="word_similarity", output_field=FloatField()
+            F("folded"), Value(word), function="similarity", output_field=FloatField()
         )
-        rows += list(
-            terms.annotate(similarity=similarity)
+        return (
+            words.annotate(similarity=similarity)
             .filter(similarity__gte=SIMILARITY_THRESHOLD)
-            .order_by("-similarity", "label")
-            .values_list("label", "folded")[:NEAR_NAMES]
+            .order_by("-similarity", "folded")
+            .values_list("written", flat=True)
+            .first()
         )
-    return _vocabulary(rows)
+    known = dict(words.values_list("folded", "written")[:50000])
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return known[close[0]] if close else None
