@@ -107,7 +107,10 @@ def erase_member_credentials(member, *, actor=None, actor_label="", ip=None) -> 
             instance=member,
             action=CREDENTIALS_ERASED,
             user=actor,
-            data={k: v for k, v in asdict(result).items() if k != "member_id"},
+            data={
+                **{k: v for k, v in asdict(result).items() if k != "member_id"},
+                "ip": ip or "",
+            },
         )
     logger.info("fulfilment erasure %s", asdict(result))
     return result

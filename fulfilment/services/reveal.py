@@ -34,5 +34,10 @@ def reveal_password(ticket: TicketCredential, *, actor, ip=None, via="admin") ->
             ip_address=ip,
             data={"via": via},
         )
-        log(instance=ticket, action=PASSWORD_REVEALED, user=actor, data={"via": via})
+        log(
+            instance=ticket,
+            action=PASSWORD_REVEALED,
+            user=actor,
+            data={"via": via, "ip": ip or ""},
+        )
     return password
