@@ -118,24 +118,35 @@ def late_payment_refund_failed(sender, follow_up, error=None, **kwargs):
 # --- Pre-orders ---------------------------------------------------------------------
 
 
-def pre_order_capture_failed(sender, pre_order, **kwargs):
+def _pre_order_case(pre_order, *, cause, subject, priority, body):
+    """An open system case about a member's pre-order (once per cause)."""
     member = pre_order.member
     case, _created = open_system_case(
-        cause=f"pre-order-capture:{pre_order.pk}",
-        subject=f"Pre-order payment failed ({member.email})",
+        cause=cause,
+        subject=f"{subject} ({member.email})",
         customer_email=member.email,
         customer_name=member.get_full_name(),
         customer=member,
         pre_order=pre_order,
-        priority=CasePriority.HIGH,
+        priority=priority,
         status=CaseStatus.OPEN,
+        body=body,
+    )
+    return case
+
+
+def pre_order_capture_failed(sender, pre_order, **kwargs):
+    return _pre_order_case(
+        pre_order,
+        cause=f"pre-order-capture:{pre_order.pk}",
+        subject="Pre-order payment failed",
+        priority=CasePriority.HIGH,
         body=(
             f"The capture of pre-order {pre_order.pk} failed for good after "
             f"{pre_order.capture_attempts} attempts: {pre_order.last_capture_error}\n"
             "The member was emailed a link to replace the card."
         ),
     )
-    return case
 
 
 def ticket_delivery_failed(sender, assignment_id, error="", **kwargs):
@@ -143,24 +154,18 @@ def ticket_delivery_failed(sender, assignment_id, error="", **kwargs):
 
     assignment = Assignment.objects.select_related("pre_order__member").get(pk=assignment_id)
     pre_order = assignment.pre_order
-    member = pre_order.member
-    case, _created = open_system_case(
+    return _pre_order_case(
+        pre_order,
         cause=f"ticket-delivery:{assignment_id}",
-        subject=f"Ticket email not delivered ({member.email})",
-        customer_email=member.email,
-        customer_name=member.get_full_name(),
-        customer=member,
-        pre_order=pre_order,
+        subject="Ticket email not delivered",
         priority=CasePriority.NORMAL,
-        status=CaseStatus.OPEN,
         body=(
-            f"The ticket delivery email of pre-order {pre_order.pk} to {member.email} failed "
-            f"for good after {assignment.delivery_attempts} attempts: "
+            f"The ticket delivery email of pre-order {pre_order.pk} to {pre_order.member.email} "
+            f"failed for good after {assignment.delivery_attempts} attempts: "
             f"{assignment.last_delivery_error or error}\n"
             "Check the address with the customer, then resend the credentials."
         ),
     )
-    return case
 
 
 # --- Wiring -------------------------------------------------------------------------
