@@ -17,7 +17,10 @@ GENERATION_KEY = "search:generation"
 
 
 def cache_seconds() -> int:
-    return getattr(settings, "SEARCH_CACHE_SECONDS", 60)
+    """How long an answer is kept. Changes bump the generation and sold-out state is
+    read fresh, so this only bounds what time alone changes: an event that has just
+    ended, a sales window that has just opened (the key also carries the hour)."""
+    return getattr(settings, "SEARCH_CACHE_SECONDS", 300)
 
 
 def generation() -> int:
