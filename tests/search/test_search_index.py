@@ -1,5 +1,7 @@
 """The index follows publishing: publish, edit, unpublish, languages, update_index."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -77,3 +79,24 @@ def test_update_index_and_rebuild_search_terms_rebuild_everything(event_maker):
     call_command("rebuild_search_terms", verbosity=0)
     assert titles(run(q="calvi")) == ["Rebuilt Evening"]
     assert {s["type"] for s in suggest("calvi", language="en")} == {"artist"}
+
+
+def test_seed_catalogue_adds_real_indexed_pages_in_the_tree(home_page, client):
+    from wagtail.models import Page
+
+    from event_pages.models import EventPage
+
+    call_command("seed_catalogue", events=60, seed=3, stdout=io.StringIO())
+    live = EventPage.objects.live()
+    assert live.count() >= 60
+    assert {page.locale.language_code for page in live.select_related("locale")} == {
+        "en",
+        "de",
+        "fr",
+    }
+    assert all(not problems for problems in Page.find_problems())  # a valid page tree
+    found = run(sort="date")
+    assert found.count > 0
+    event = found.results[0]
+    assert client.get(event.url).status_code == 200
+    assert {s["type"] for s in suggest(event.title[:6], language="en")} & {"event", "artist"}
