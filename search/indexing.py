@@ -4,12 +4,14 @@ Wagtail's own index (EventPage.search_fields) is updated by Wagtail when a page
 is saved, published or unpublished; `manage.py update_index` rebuilds it. This
 module keeps the autocomplete words (SuggestionTerm) of each event in step,
 and bumps the cache generation whenever an event, venue or category changes,
-so no cached answer outlives the change. `manage.py rebuild_search_terms`
+so no cached answer outlives the change. A venue or category saved (a city
+renamed) indexes its events again. `manage.py rebuild_search_terms`
 rebuilds the words of every live event.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from wagtail.search.backends import get_search_backends
 from wagtail.signals import page_published, page_unpublished
 
 from event_pages.models import Category, EventPage, Venue
@@ -105,10 +107,33 @@ def _unpublished(sender, instance, **kwargs):
     bump_generation()
 
 
+def reindex_events(events) -> None:
+    """Index `events` again (their venue's city or category changed) with their words."""
+    events = list(events.select_related("venue", "category"))
+    if events:
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add_bulk(EventPage, events)
+        rebuild_terms(EventPage.objects.filter(pk__in=[e.pk for e in events], live=True))
+
+
+def _venue_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex_events(EventPage.objects.filter(venue=instance))
+    bump_generation()
+
+
+def _category_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex_events(EventPage.objects.filter(category=instance))
+    bump_generation()
+
+
 def connect() -> None:
     """Called once by SearchConfig.ready."""
     page_published.connect(_published, sender=EventPage, dispatch_uid="search_published")
     page_unpublished.connect(_unpublished, sender=EventPage, dispatch_uid="search_unpublished")
+    post_save.connect(bump_generation, sender=EventPage, dispatch_uid="search_saved_event")
+    post_save.connect(_venue_saved, sender=Venue, dispatch_uid="search_saved_venue")
+    post_save.connect(_category_saved, sender=Category, dispatch_uid="search_saved_category")
     for model in (EventPage, Venue, Category):
-        post_save.connect(bump_generation, sender=model, dispatch_uid=f"search_saved_{model}")
         post_delete.connect(bump_generation, sender=model, dispatch_uid=f"search_deleted_{model}")

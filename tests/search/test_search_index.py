@@ -100,3 +100,17 @@ def test_seed_catalogue_adds_real_indexed_pages_in_the_tree(home_page, client):
     event = found.results[0]
     assert client.get(event.url).status_code == 200
     assert {s["type"] for s in suggest(event.title[:6], language="en")} & {"event", "artist"}
+
+
+def test_renaming_a_venues_city_or_a_category_updates_its_events(event_maker, places, categories):
+    event_maker("Riverside Gig", venue=places["berlin"], category=categories["music"])
+    venue = places["berlin"]
+    venue.city = "Potsdam"
+    venue.save()
+    assert titles(run(q="potsdam")) == ["Riverside Gig"]
+    assert run(q="berlin").count == 0
+    assert [s["label"] for s in suggest("potsd", language="en")] == ["Potsdam"]
+    category = categories["music"]
+    category.name = "Livemusik"
+    category.save()
+    assert titles(run(q="livemusik")) == ["Riverside Gig"]
