@@ -2,8 +2,9 @@
 words, so autocomplete's substring lookups (`folded LIKE '%kol%'`) need no table scan.
 PostgreSQL only; SQLite needs none (search.suggestions uses difflib there)."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
+
+from core.migration_operations import SharedExtension
 
 INDEX = "search_term_folded_trgm"
 
@@ -26,6 +27,6 @@ class Migration(migrations.Migration):
 
     operations = [
         # Does nothing on other databases (CreateExtension checks the vendor itself).
-        TrigramExtension(),
+        SharedExtension("pg_trgm"),
         migrations.RunPython(create_index, drop_index, elidable=False),
     ]
