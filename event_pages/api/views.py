@@ -14,31 +14,9 @@ from event_pages import api_extensions, services
 from event_pages.api.serializers import (
     EventCreateSerializer,
     EventDetailSerializer,
-    EventSummarySerializer,
 )
-from event_pages.bulk_selectors import organizations_by_event
 from event_pages.models import EventPage
 from event_pages.permissions import organizations_for
-from event_pages.selectors import upcoming_events
-
-
-class EventListView(generics.ListAPIView):
-    """Live, upcoming events in the request's language, soonest first."""
-
-    permission_classes = [AllowAny]
-    serializer_class = EventSummarySerializer
-
-    def get_queryset(self):
-        return upcoming_events()
-
-    def paginate_queryset(self, queryset):
-        events = super().paginate_queryset(queryset)
-        self.organizations = organizations_by_event(events if events is not None else queryset)
-        return events
-
-    def get_serializer_context(self):
-        organizations = getattr(self, "organizations", None)
-        return {**super().get_serializer_context(), "organizations": organizations}
 
 
 class EventDetailView(generics.RetrieveAPIView):
