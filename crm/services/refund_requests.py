@@ -30,9 +30,8 @@ class RefundRequestOutcome:
 def request_refund(*, order: Order, requester=None, reason: str = "", ip: str = ""):
     """Refund within policy, else open a case. The caller checked that `requester` owns
     the order (or holds its signed link)."""
-    from commerce.services.refunds import refund_order
-
     from commerce.models import RefundSource
+    from commerce.services.refunds import refund_order
 
     if order.status not in REFUNDABLE_STATUSES or not order.tickets.filter(status="valid"):
         raise CommerceError("nothing_to_refund")
