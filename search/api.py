@@ -73,6 +73,10 @@ class FacetsSerializer(serializers.Serializer):
     city = FacetValueSerializer(many=True)
     category = FacetValueSerializer(many=True)
     date = FacetValueSerializer(many=True)
+    price = FacetValueSerializer(
+        many=True, help_text="Events with a ticket at or below each ceiling (minor units)."
+    )
+    available = FacetValueSerializer(many=True, help_text="Events with tickets on sale now.")
 
 
 class EventSearchSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
@@ -99,6 +99,10 @@ def _on_sale_tier(now) -> Exists:
     )
 
 
+# The price ceilings (minor units) offered as filters, each counted as a facet.
+PRICE_STEPS = (1000, 2500, 5000, 10000)
+
+
 @dataclass(frozen=True)
 class _Row:
     """What filtering, faceting and ordering need of one candidate event."""
@@ -111,36 +115,28 @@ class _Row:
     category_name: str | None
     local_date: object
     min_price: int | None
+    translation_key: object
+    on_sale: bool
 
 
-def _candidates(params: SearchParams, language: str, *, matches, sold_out, now) -> list[_Row]:
-    """The visible events matching the words and the filters that have no facet (price,
-    on sale), in one query; city, category and date are applied in Python so that each
-    facet can be counted without its own filter."""
+def _candidates(params: SearchParams, language: str, *, matches, now) -> list[_Row]:
+    """The visible events matching the words, in one query, with what every filter
+    needs: the filters are applied in Python so that each facet can be counted
+    without its own filter (how many events a price ceiling or "on sale" would show)."""
     queryset = visible_events(language, now=now)
     if matches is not None:
         queryset = queryset.filter(pk__in=list(matches))
-    if params.price_max is not None:
-        queryset = queryset.filter(
-            Exists(
-                TicketTier.objects.filter(
-                    page=OuterRef("pk"), enabled=True, price_minor__lte=params.price_max
-                )
-            )
-        )
-    if params.available:
-        queryset = queryset.filter(
-            _on_sale_tier(now),
-            Exists(EventInventory.objects.filter(event_key=OuterRef("translation_key"))),
-        ).exclude(translation_key__in=list(sold_out))
-    min_price = Value(None, output_field=IntegerField())
-    if params.effective_sort == "price":
-        min_price = Subquery(
-            TicketTier.objects.filter(page=OuterRef("pk"), enabled=True)
-            .order_by("price_minor")
-            .values("price_minor")[:1]
-        )
-    rows = queryset.annotate(local_date=LocalDate(), min_price=min_price).values_list(
+    min_price = Subquery(
+        TicketTier.objects.filter(page=OuterRef("pk"), enabled=True)
+        .order_by("price_minor")
+        .values("price_minor")[:1]
+    )
+    on_sale = _on_sale_tier(now) & Exists(
+        EventInventory.objects.filter(event_key=OuterRef("translation_key"))
+    )
+    rows = queryset.annotate(
+        local_date=LocalDate(), min_price=min_price, on_sale=on_sale
+    ).values_list(
         "pk",
         "starts_at",
         "time_zone",
@@ -149,6 +145,8 @@ def _candidates(params: SearchParams, language: str, *, matches, sold_out, now) 
         "category__name",
         "local_date",
         "min_price",
+        "translation_key",
+        "on_sale",
     )
     return [_Row(*row) for row in rows.order_by()]
 
@@ -156,9 +154,10 @@ def _candidates(params: SearchParams, language: str, *, matches, sold_out, now) 
 class _Filters:
     """The visitor's city, category and date filters, each droppable for its own facet."""
 
-    def __init__(self, params: SearchParams, *, now):
+    def __init__(self, params: SearchParams, *, now, sold_out=frozenset()):
         self.params = params
         self.now = now
+        self.sold_out = sold_out
         self.city = fold(params.city) if params.city else ""
         self._folded: dict[str, str] = {}
         self._ranges: dict[str, dict] = {}
@@ -179,8 +178,16 @@ class _Filters:
         first, last = self.presets(row.time_zone)[preset]
         return row.local_date is not None and first <= row.local_date <= last
 
+    def can_buy(self, row: _Row) -> bool:
+        return bool(row.on_sale) and row.translation_key not in self.sold_out
+
     def keep(self, row: _Row, *, skip: str = "") -> bool:
         p = self.params
+        if p.price_max is not None and skip != "price":
+            if row.min_price is None or row.min_price > p.price_max:
+                return False
+        if p.available and skip != "available" and not self.can_buy(row):
+            return False
         if self.city and skip != "city" and self.folded_city(row) != self.city:
             return False
         if p.category and skip != "category" and row.category_slug != p.category:
@@ -199,7 +206,15 @@ def _facets(rows: list[_Row], filters: _Filters) -> dict:
     cities: Counter = Counter()
     categories: Counter = Counter()
     dates: Counter = Counter()
+    ceilings = sorted({*PRICE_STEPS, *_custom_ceiling(filters.params)})
+    prices: Counter = Counter()
+    on_sale = 0
     for row in rows:
+        if row.min_price is not None and filters.keep(row, skip="price"):
+            for ceiling in ceilings:
+                prices[ceiling] += row.min_price <= ceiling
+        if filters.keep(row, skip="available"):
+            on_sale += filters.can_buy(row)
         if row.city and filters.keep(row, skip="city"):
             cities[row.city] += 1
         if row.category_slug and filters.keep(row, skip="category"):
@@ -219,7 +234,13 @@ def _facets(rows: list[_Row], filters: _Filters) -> dict:
             )
         ],
         "date": [{"value": preset, "count": dates[preset]} for preset in DATE_PRESETS_ORDER],
+        "price": [{"value": ceiling, "count": prices[ceiling]} for ceiling in ceilings],
+        "available": [{"value": "1", "count": on_sale}],
     }
+
+
+def _custom_ceiling(params: SearchParams) -> tuple:
+    return () if params.price_max is None else (params.price_max,)
 
 
 def _ordered_ids(rows: list[_Row], params: SearchParams, matches) -> list[int]:
@@ -244,9 +265,9 @@ def _compute(params: SearchParams, language: str, *, sold_out: set, now) -> dict
     if params.q and len(matches) < FEW_RESULTS:  # few events have these words: a typo?
         suggestion = did_you_mean(params.q, language=language)
     if matches == {}:
-        return {"ids": [], "facets": _empty_facets(), "suggestion": suggestion}
-    rows = _candidates(params, language, matches=matches, sold_out=sold_out, now=now)
-    filters = _Filters(params, now=now)
+        return {"ids": [], "facets": _empty_facets(params), "suggestion": suggestion}
+    rows = _candidates(params, language, matches=matches, now=now)
+    filters = _Filters(params, now=now, sold_out=sold_out)
     kept = [row for row in rows if filters.keep(row)]
     return {
         "ids": _ordered_ids(kept, params, matches),
@@ -255,11 +276,14 @@ def _compute(params: SearchParams, language: str, *, sold_out: set, now) -> dict
     }
 
 
-def _empty_facets() -> dict:
+def _empty_facets(params: SearchParams) -> dict:
+    ceilings = sorted({*PRICE_STEPS, *_custom_ceiling(params)})
     return {
         "city": [],
         "category": [],
         "date": [{"value": preset, "count": 0} for preset in DATE_PRESETS_ORDER],
+        "price": [{"value": ceiling, "count": 0} for ceiling in ceilings],
+        "available": [{"value": "1", "count": 0}],
     }
 
 
@@ -290,11 +314,11 @@ def load_events(ids: list[int]) -> list[EventPage]:
 def search_events(params: SearchParams, *, language: str, per_page: int = 12) -> SearchResult:
     """One page of events matching `params`, with facet counts and a "did you mean"."""
     now = timezone.now()
-    sold_out: set = set()
+    # Which events are sold out is read now, every time: it is part of the key, so a
+    # sell-out (or places given back) shows at once in the "on sale" filter and count.
+    sold_out = availability.sold_out_keys()
     parts = [language, params.cache_key_parts(), now.date().isoformat(), now.hour]
-    if params.available:
-        sold_out = availability.sold_out_keys()
-        parts.append(availability.fingerprint(sold_out))
+    parts.append(availability.fingerprint(sold_out))
     key = cache.key_for("events", *parts)
     answer = cache.get(key)
     if answer is None:

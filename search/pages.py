@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.money import format_money
 from event_pages.models import EVENTS_PER_PAGE
+from search.engine import PRICE_STEPS
 from search.services import SearchParams, search_events
 
 # The order of the query string's parameters (the API's names).
@@ -33,7 +34,6 @@ PARAMETERS = (
 )
 FILTERS = ("date", "date_from", "date_to", "city", "category", "price_max", "available")
 # Price ceilings offered in the filter (minor units); a shared link may carry any other.
-PRICE_STEPS = (1000, 2500, 5000, 10000)
 PRICE_CURRENCY = "EUR"
 # Pages listed around the current one in the pagination.
 PAGE_WINDOW = 2
@@ -226,12 +226,19 @@ def _pages(result, links) -> dict:
     }
 
 
-def price_options(params: SearchParams) -> list[Option]:
+def price_options(params: SearchParams, counts: dict | None = None) -> list[Option]:
+    """The price ceilings, each with how many events it would show (the price facet)."""
+    counts = counts or {}
     steps = list(PRICE_STEPS)
     if params.price_max is not None and params.price_max not in steps:
         steps = sorted([*steps, params.price_max])
     return [
-        Option(price_label(step), "", selected=step == params.price_max, value=str(step))
+        Option(
+            f"{price_label(step)} ({counts[step]})" if step in counts else price_label(step),
+            "",
+            selected=step == params.price_max,
+            value=str(step),
+        )
         for step in steps
     ]
 
@@ -299,7 +306,10 @@ def search_page_context(*, path: str, query, language: str | None = None) -> dic
                 for value, label in sort_labels().items()
                 if value != "relevance" or params.q
             ],
-            "price_options": price_options(params),
+            "price_options": price_options(
+                params, {row["value"]: row["count"] for row in facets_in.get("price", [])}
+            ),
+            "available_count": next((row["count"] for row in facets_in.get("available", [])), None),
             "hidden": [
                 (name, getattr(params, name)) for name in LINK_FILTERS if getattr(params, name)
             ],

@@ -70,7 +70,8 @@ def test_the_answer_has_results_count_facets_and_suggestion(api, catalogue, orga
     assert first["category"] == {"slug": "concerts", "name": "Concerts"}
     assert first["price_from"] == {"price_minor": 3500, "currency": "EUR"}
     assert first["sold_out"] is False
-    assert set(body["facets"]) == {"city", "category", "date"}
+    assert set(body["facets"]) == {"city", "category", "date", "price", "available"}
+    assert [row["value"] for row in body["facets"]["price"]] == [1000, 2500, 5000, 10000]
     assert {"value": "Köln", "count": 1} in body["facets"]["city"]
     assert {"value": "concerts", "label": "Concerts", "count": 2} in body["facets"]["category"]
     assert {row["value"] for row in body["facets"]["date"]} == {"today", "weekend", "week", "month"}

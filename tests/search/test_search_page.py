@@ -264,3 +264,16 @@ def test_a_page_of_twelve_results_costs_what_a_page_of_three_does(
     many = {cached: queries(client, url, cached=cached) for cached in (True, False)}
     assert many[True] <= few[True]
     assert many[False] <= few[False]
+
+
+def test_the_price_ceilings_and_the_on_sale_filter_show_their_counts(client, listing):
+    html = unescape(page_html(client, "/events/?city=Berlin"))
+
+    # Berlin: 19.00, 29.00 and 199.00 — with the city filter, whatever the price chosen.
+    assert re.search(r"Up to €25\.00 \(1\)</option>", html)
+    assert re.search(r"Up to €50\.00 \(2\)</option>", html)
+    assert re.search(r"Up to €100\.00 \(2\)</option>", html)
+    on_sale = re.search(
+        r'for="search-available">[^<]*<span class="count">(.*?)</span></label>', html
+    )
+    assert on_sale and "3" in on_sale.group(1)

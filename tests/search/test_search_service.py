@@ -102,6 +102,20 @@ def test_price_filter_keeps_events_with_a_tier_at_or_under_the_price(event_maker
     assert prices == [(1500, "EUR"), (2000, "EUR"), (8000, "EUR")]
 
 
+def test_each_price_ceiling_shows_how_many_events_it_keeps_whatever_the_chosen_one(
+    event_maker,
+):
+    event_maker("Cheap", tiers=[("General", 900, None)], starts_in_days=1)
+    event_maker("Mixed", tiers=[("VIP", 9000, None), ("Standing", 2000, None)], starts_in_days=2)
+    event_maker("Dear", tiers=[("General", 8000, None)], starts_in_days=3)
+    counts = facet(run(), "price")
+    assert counts == {1000: 1, 2500: 2, 5000: 2, 10000: 3}
+    # The price facet counts without the price filter, with the others (and a custom one).
+    assert facet(run(price_max=1000), "price")[10000] == 3
+    assert facet(run(price_max=3000), "price")[3000] == 2
+    assert facet(run(q="mixed"), "price") == {1000: 0, 2500: 1, 5000: 1, 10000: 1}
+
+
 def _local_midday(days: int, zone="Europe/Berlin") -> dt.datetime:
     import zoneinfo
 
@@ -174,9 +188,11 @@ def test_available_keeps_only_events_on_sale_and_reads_sell_outs_fresh(event_mak
     assert titles(run()) == ["Open Air", "Small Room", "Later Sale"]
     assert titles(run(available=1)) == ["Open Air", "Small Room"]
     assert [e.sold_out for e in run().results] == [False, False, False]
+    assert facet(run(), "available") == {"1": 2}
 
     hold_for(small, quantity=2)  # the last two places: sold out now (cached answer or not)
     assert titles(run(available=1)) == ["Open Air"]
+    assert facet(run(), "available") == {"1": 1}  # the count is current too
     assert [e.sold_out for e in run().results] == [False, True, False]
     assert open_event.translation_key not in set()
 
