@@ -7,6 +7,7 @@ proxies the client is the nearest hop, counting from the right, that is not a
 trusted proxy itself: everything left of it could have been made up.
 """
 
+import contextvars
 import ipaddress
 from functools import lru_cache
 
@@ -57,3 +58,26 @@ def client_ip_for_axes(request) -> str | None:
     store (a test client's forced login, a unix socket): axes keeps it as an IP field."""
     address = client_address(request)
     return address if _parse(address) is not None else None
+
+
+_current = contextvars.ContextVar("bilten_client_address", default="")
+
+
+def current_client_address() -> str:
+    """The address of the request being served in this thread ("" outside a request):
+    for audit entries written by signal receivers, which are not given the request."""
+    return _current.get()
+
+
+class ClientAddressMiddleware:
+    """Makes `current_client_address()` answer for the duration of each request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current.set(client_address(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)

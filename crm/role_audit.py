@@ -3,9 +3,10 @@ user editor, or anywhere else), one crm.audit.ROLE_CHANGED entry on the user say
 groups they had before and after, and who changed them.
 
 The actor is the user of Wagtail's active log context (the admin sets it for every
-admin request); None when the system changed the groups. A `set()` of the groups
-removes and adds in two steps: inside one transaction they update one entry, which the
-commit closes, so an edit in the admin is one entry.
+admin request), None when the system changed the groups; the IP address is the
+request's (core.client_address.ClientAddressMiddleware), empty outside a request.
+A `set()` of the groups removes and adds in two steps: inside one transaction they
+update one entry, which the commit closes, so an edit in the admin is one entry.
 """
 
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from wagtail.log_actions import get_active_log_context
 
+from core.client_address import current_client_address
 from crm import audit
 
 PENDING = "_bilten_role_change"  # on the user object: its open entry until the commit
@@ -66,6 +68,7 @@ def _recorded(user, *, before) -> None:
         user,
         audit.ROLE_CHANGED,
         actor=actor if getattr(actor, "pk", None) else None,
+        ip=current_client_address(),
         before={"groups": before},
         after={"groups": after},
     )

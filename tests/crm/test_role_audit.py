@@ -40,6 +40,7 @@ def test_the_platform_admin_changing_roles_in_the_user_editor_is_one_audit_entry
                 "is_active": "on",
                 "groups": [group(roles.SUPPORT).pk, group(roles.FULFILMENT).pk],
             },
+            REMOTE_ADDR="203.0.113.9",
         )
 
     assert response.status_code == 302, response.context["form"].errors
@@ -48,6 +49,7 @@ def test_the_platform_admin_changing_roles_in_the_user_editor_is_one_audit_entry
     assert entry.user == admin
     assert entry.data["before"] == {"groups": ["Marketing"]}
     assert entry.data["after"] == {"groups": ["Fulfilment", "Support"]}
+    assert entry.data["ip"] == "203.0.113.9"  # from where the admin changed them
 
 
 def test_saving_the_user_without_changing_roles_writes_no_entry(
