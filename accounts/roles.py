@@ -90,6 +90,8 @@ ROLE_PERMISSIONS = {
         "crm.change_supportcase",
         "crm.change_supportsettings",
         *REFUND_POLICY_PERMISSIONS,
+        # The pre-order ticket email (Settings → Ticket delivery email).
+        "fulfilment.change_ticketemailtemplate",
     ],
 }
 

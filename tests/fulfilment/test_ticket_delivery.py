@@ -135,6 +135,25 @@ def test_the_settings_screen_shows_the_error_on_the_field(client, home_page):
     assert TicketEmailTemplate.load().subject_en == "Ticket {event_name}"
 
 
+@pytest.mark.parametrize(
+    ("role", "may_edit"),
+    [("Platform admin", True), ("Fulfilment", False), ("Support", False), ("Marketing", False)],
+)
+def test_the_platform_admin_role_edits_the_ticket_email_and_others_do_not(
+    client, home_page, role, may_edit
+):
+    from django.contrib.auth.models import Group
+
+    user = make_user("staff@example.com", is_staff=True)  # not a superuser
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+
+    response = client.get("/admin/settings/fulfilment/ticketemailtemplate/", follow=True)
+
+    editing = response.status_code == 200 and 'name="subject_en"' in response.content.decode()
+    assert editing is may_edit
+
+
 def test_a_transient_failure_is_retried_and_then_sent(offer, mail_server):
     assignment = assigned(offer)
     mail_server.TEST_MAIL_SERVER_DOWN = True
