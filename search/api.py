@@ -120,6 +120,7 @@ class EventSearchView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        operation_id="events_list",  # the id the list had before it could search
         parameters=SEARCH_PARAMETERS,
         responses={
             200: EventSearchSerializer,
