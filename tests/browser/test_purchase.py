@@ -64,7 +64,11 @@ def test_full_purchase_with_a_declined_card_then_a_good_one(
     qr = page.locator(".ticket-card img").first
     expect(qr).to_be_visible()
     assert page.locator(".ticket-card").count() == 3
-    assert qr.evaluate("img => img.naturalWidth") > 0
+    # The QR image really loads (a broken one is visible too, with naturalWidth 0);
+    # waited for, since "visible" does not mean "decoded" on a busy machine.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=10_000
+    )
 
     page.get_by_role("link", name="My tickets").click()
     expect(page.get_by_text(order.number)).to_be_visible()
