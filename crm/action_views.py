@@ -9,6 +9,7 @@ on the form and nothing has changed. The confirmation carries a one-time token, 
 form sent twice (a double click, the back button) acts once.
 """
 
+import abc
 import logging
 import secrets
 from urllib.parse import urlsplit
@@ -46,8 +47,10 @@ def _reverse_or_none(name, *args) -> str | None:
         return None
 
 
-class ActionView(View):
-    """One agent action: load what it acts on, check the permission, form, confirm, act."""
+class ActionView(View, abc.ABC):
+    """One agent action: load what it acts on, check the permission, form, confirm, act.
+
+    Each action (a subclass) defines the abstract steps below; the base runs them."""
 
     template_name = ""
     title = ""
@@ -56,22 +59,24 @@ class ActionView(View):
 
     # --- what each action defines -------------------------------------------------
 
+    @abc.abstractmethod
     def load(self, **kwargs) -> None:
         """Find the object for this user, or raise Http404."""
-        raise NotImplementedError
+        ...
 
-    def permitted(self) -> bool:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def permitted(self) -> bool: ...
 
-    def make_form(self, data=None):
-        raise NotImplementedError
+    @abc.abstractmethod
+    def make_form(self, data=None): ...
 
+    @abc.abstractmethod
     def perform(self, form):
         """Call the action; returns the success message."""
-        raise NotImplementedError
+        ...
 
-    def fallback_url(self) -> str:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def fallback_url(self) -> str: ...
 
     def confirmation(self, form) -> dict:
         """What the confirmation step shows, besides the form's values."""
@@ -185,8 +190,8 @@ class ActionView(View):
         items.append({"url": "", "label": self.title})
         return items
 
-    def subject_label(self) -> str:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def subject_label(self) -> str: ...
 
     def hidden_fields(self, form) -> list[tuple[str, str]]:
         names = [*form.fields, *PASSED_ON]
