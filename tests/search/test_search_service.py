@@ -144,10 +144,11 @@ def test_date_presets_and_ranges_use_the_events_own_day(event_maker):
     assert titles(run(date="week")) == ["Today", "In five days"]
     assert titles(run(date="month")) == ["Today", "In five days", "In twenty days"]
     weekend = run(date="weekend")
+    # This week's Friday to Sunday, from today once the weekend has begun (on a Sunday
+    # that is only today: next Friday belongs to next weekend).
+    sunday = today + dt.timedelta(days=6 - today.weekday())
     friday_to_sunday = {
-        today + dt.timedelta(days=n)
-        for n in range(0, 7)
-        if (today + dt.timedelta(days=n)).weekday() >= 4
+        sunday - dt.timedelta(days=n) for n in range(3) if sunday - dt.timedelta(days=n) >= today
     }
     expected = [
         t
