@@ -320,13 +320,13 @@ class RefundView(OrderActionView):
         return _("You may not refund this order.")
 
     def prices(self) -> dict:
-        from commerce.services.refunds import ticket_share
+        from commerce.services.refunds import tickets_value
 
         valid = list(self.order.tickets.filter(status=TicketStatus.VALID))
         for ticket in valid:
             ticket.order = self.order
         return {
-            ticket.code: min(ticket_share(self.order, [ticket]), self.order.refundable_minor)
+            ticket.code: min(tickets_value(self.order, [ticket]), self.order.refundable_minor)
             for ticket in valid
         }
 
@@ -334,11 +334,11 @@ class RefundView(OrderActionView):
         return action_forms.RefundForm(data, order=self.order, prices=self.prices())
 
     def confirmation(self, form) -> dict:
-        from commerce.services.refunds import ticket_share
+        from commerce.services.refunds import tickets_value
 
         tickets, amount = form.cleaned_data["tickets"], form.cleaned_data["amount"]
         if tickets:
-            amount = min(ticket_share(self.order, tickets), self.order.refundable_minor)
+            amount = min(tickets_value(self.order, tickets), self.order.refundable_minor)
             places = _places_text(len(tickets), self.order.event)
         else:
             places = _("No place goes back on sale: the tickets stay valid.")

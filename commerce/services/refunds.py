@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -177,6 +178,44 @@ def ticket_share(order: Order, tickets) -> int:
         total += _first_tickets_value(paid[item_id], item.quantity, done + count)
         total -= _first_tickets_value(paid[item_id], item.quantity, done)
     return total
+
+
+def tickets_value(order: Order, tickets) -> int:
+    """What refunding `tickets` (of `order`) gives back: each ticket what it was paid.
+
+    A ticket on one of the order's own lines is worth its share (`ticket_share`); a
+    ticket that came from an exchange sits on an exchange line whose total is 0 (the
+    ticket it replaced paid for it), so it is worth `paid_for` it.
+    """
+    tickets = list(tickets)
+    exchanged_in = [ticket for ticket in tickets if _on_exchange_line(ticket)]
+    bought = [ticket for ticket in tickets if ticket not in exchanged_in]
+    return ticket_share(order, bought) + sum(paid_for(ticket) for ticket in exchanged_in)
+
+
+def _on_exchange_line(ticket: Ticket) -> bool:
+    return ticket.item.line_total_minor == 0 and Ticket.objects.filter(replaced_by=ticket).exists()
+
+
+def paid_for(ticket: Ticket) -> int:
+    """What the buyer paid for one ticket, in minor units, net of exchange refunds.
+
+    A ticket bought in the order: its share of the order total (the order's discount
+    spread over the lines in proportion to their price, rounding included), the
+    rule of `ticket_share`, so an exchange and a refund of the same ticket agree. A
+    ticket that replaced another (transfer, exchange): what was paid for that one,
+    less the price difference refunded when it was exchanged (a waived dearer
+    difference adds nothing: it was not paid).
+    """
+    replaced = Ticket.objects.filter(replaced_by=ticket).select_related("order").first()
+    if replaced is None:
+        return ticket_share(ticket.order, [ticket])
+    refunded = (
+        Refund.objects.filter(tickets=replaced, source=RefundSource.EXCHANGE)
+        .exclude(status=RefundStatus.FAILED)
+        .aggregate(total=Sum("amount_minor"))["total"]
+    )
+    return max(paid_for(replaced) - (refunded or 0), 0)
 
 
 def _line_payments(order: Order) -> dict:
@@ -338,7 +377,7 @@ def _plan_for_tickets(order: Order, tickets) -> _Plan:
             raise RefundError("ticket_not_refundable", ticket=code)
         ticket.order = order
     chosen = [found[code] for code in codes]
-    return _Plan(chosen, min(ticket_share(order, chosen), order.refundable_minor))
+    return _Plan(chosen, min(tickets_value(order, chosen), order.refundable_minor))
 
 
 def _plan_for_amount(order: Order, amount_minor: int) -> _Plan:

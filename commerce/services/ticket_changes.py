@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from commerce.exceptions import CommerceError, InsufficientInventory
@@ -31,14 +30,13 @@ from commerce.models import (
     OrderItem,
     Refund,
     RefundSource,
-    RefundStatus,
     Ticket,
     TicketStatus,
 )
 from commerce.selectors import availability
 from commerce.services.holds import release_sold, take_inventory
 from commerce.services.orders import new_ticket_code
-from commerce.services.refunds import refund_order, ticket_share
+from commerce.services.refunds import paid_for, refund_order
 from event_pages import rules
 from event_pages.models import EventIndexPage, EventPage, TicketTier
 from event_pages.permissions import events_of
@@ -57,26 +55,7 @@ class Exchange:
     refund: Refund | None = None
 
 
-def paid_for(ticket: Ticket) -> int:
-    """What the buyer paid for one ticket, in minor units, net of exchange refunds.
-
-    A ticket bought in the order: its share of the order total (the order's discount
-    spread over the lines in proportion to their price, rounding included), the
-    rule of commerce.services.refunds.ticket_share, so an exchange and a refund of
-    the same ticket agree. A ticket that replaced another (transfer, exchange):
-    what was paid for that one, less the price difference refunded when it was
-    exchanged (a waived dearer difference adds nothing: it was not paid).
-    """
-    replaced = Ticket.objects.filter(replaced_by=ticket).select_related("order").first()
-    if replaced is None:
-        return ticket_share(ticket.order, [ticket])
-    refunded = (
-        Refund.objects.filter(tickets=replaced, source=RefundSource.EXCHANGE)
-        .exclude(status=RefundStatus.FAILED)
-        .aggregate(total=Sum("amount_minor"))["total"]
-    )
-    return max(paid_for(replaced) - (refunded or 0), 0)
-
+__all__ = ["Exchange", "exchange_ticket", "paid_for", "transfer_ticket"]
 
 # --- transfer -------------------------------------------------------------------------
 

@@ -348,3 +348,39 @@ def test_agents_exchanging_at_once_into_the_last_place_get_it_once(home_page):
         assert EventInventory.objects.get(event_key=event.translation_key).held == 0
         assert Ticket.objects.filter(order__event_key=event.translation_key).count() == 10
         assert TierInventory.objects.get(tier_key=seated.translation_key).sold == 5
+
+
+@pytest.mark.django_db
+def test_refunding_an_exchanged_in_ticket_gives_back_what_was_paid_for_it(event):
+    from commerce.services.refunds import refund_order
+
+    order = buy(event, General=2)
+    kept, swapped = order.tickets.order_by("pk")
+    new = exchange_ticket(ticket=swapped, tier=tier(event, "Seated")).new
+    assert paid_for(new) == 2500
+
+    made = refund_order(order=order, tickets=[new], reason="cannot come")
+
+    assert made is not None and made.amount_minor == 2500
+    assert DemoRefund.objects.get().amount_minor == 2500
+    new.refresh_from_db()
+    assert new.status == TicketStatus.REFUNDED
+    # The other ticket is still worth its own share: the whole order comes back exactly.
+    rest = refund_order(order=order, tickets=[kept], reason="cannot come either")
+    assert rest.amount_minor == 2500
+    order.refresh_from_db()
+    assert order.refunded_minor == order.total_minor == 5000
+
+
+@pytest.mark.django_db
+def test_refunding_a_ticket_exchanged_for_a_cheaper_one_gives_back_the_rest(event):
+    from commerce.services.refunds import refund_order
+
+    order = buy(event, General=1)
+    new = exchange_ticket(ticket=first_ticket(order), tier=tier(event, "Student")).new
+
+    made = refund_order(order=order, tickets=[new], reason="cannot come")
+
+    assert made.amount_minor == 1500  # 25.00 paid, 10.00 given back by the exchange
+    order.refresh_from_db()
+    assert order.refunded_minor == order.total_minor == 2500
