@@ -20,7 +20,13 @@ from wagtail.permissions import policy_registry
 from core.client_address import client_address
 from fulfilment.dashboard_forms import BulkActionForm, DashboardFilterForm
 from fulfilment.models import PreOrder, PreOrderOffer
-from fulfilment.permissions import may_act, may_erase, may_use_fulfilment, visible_event_keys
+from fulfilment.permissions import (
+    may_act,
+    may_erase,
+    may_use_fulfilment,
+    visible_event_keys,
+    visible_scope,
+)
 from fulfilment.services import bulk_actions
 from fulfilment.services import dashboard as figures
 
@@ -79,7 +85,7 @@ def dashboard(request):
     page = figures.pre_order_page(pre_orders, request.GET.get("p"), PER_PAGE)
     query = request.GET.copy()
     query.pop("p", None)
-    overview, matrix = figures.figures(keys, event_key)
+    overview, matrix = figures.figures(keys, event_key, scope=visible_scope(request.user))
     return TemplateResponse(
         request,
         "fulfilment/dashboard/index.html",
@@ -110,7 +116,7 @@ def _bulk_action(request):
     action = form.cleaned_data["action"]
     if not _policy().user_has_permission(request.user, action):
         raise PermissionDenied
-    figures.forget_all_events_figures()
+    figures.forget_figures()
     filters = _filter_form(request, _query_dict(back))
     chosen, _offer = _filtered(request, filters, actions=(action,))
     if not form.cleaned_data["everything_filtered"]:
@@ -160,7 +166,7 @@ def _assign_now(request):
     stats = assign(
         offer.event_key, actor=request.user, ip=ip if ip != "unknown" else None, reason="admin"
     )
-    figures.forget_all_events_figures()
+    figures.forget_figures()
     messages.success(
         request,
         _(

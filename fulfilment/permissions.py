@@ -11,6 +11,8 @@ model permission has to be granted to the role groups. A Django model permission
 other organization-owned model.
 """
 
+import hashlib
+
 from django.db.models import Q, QuerySet
 from wagtail.permissions import policy_registry
 
@@ -63,6 +65,16 @@ def visible_event_keys(user):
     if not keys:
         return EventPage.objects.none().values("translation_key")
     return events_of(keys).values("translation_key")
+
+
+def visible_scope(user) -> str:
+    """A short name for whose events `user` sees (as visible_event_keys): "" for every
+    event, else a digest of the organization keys; a cache key part, the same for
+    every organizer of the same organizations."""
+    if roles_of(user) & EVERY_EVENT_ROLES:
+        return ""
+    keys = ",".join(sorted(str(key) for key in organization_keys_for(user)))
+    return "organizations:" + hashlib.sha256(keys.encode()).hexdigest()[:32]
 
 
 def visible_events(user) -> QuerySet[EventPage]:

@@ -213,22 +213,34 @@ def variant_matrix(event_keys=None, event_key=None, *, limit=MATRIX_ROWS) -> Mat
     return Matrix(cells=cells, total_rows=total_rows)
 
 
-ALL_EVENTS_CACHE_KEY = "fulfilment:dashboard:all-events"
+CACHE_PREFIX = "fulfilment:dashboard"
+GENERATION_KEY = f"{CACHE_PREFIX}:generation"
 
 
-def figures(event_keys=None, event_key=None) -> tuple[Overview, Matrix]:
-    """The overview and the matrix. Across every event (the default view of fulfilment
-    staff, whole-table counts) they are cached for FULFILMENT_DASHBOARD_CACHE_SECONDS;
-    one event's or one organization's figures are always counted afresh."""
-    if event_keys is not None or event_key is not None:
+def figures(event_keys=None, event_key=None, *, scope: str = "") -> tuple[Overview, Matrix]:
+    """The overview and the matrix.
+
+    A view over many events (every event for fulfilment staff, an organizer's whole
+    organization) counts whole tables, so its figures are cached for
+    FULFILMENT_DASHBOARD_CACHE_SECONDS under `scope`, which names whose events they
+    are ("" for every event, else e.g. the organization keys). One event's figures
+    are always counted afresh. An action on the dashboard starts a new generation of
+    the cache (forget_figures), so whoever acts sees its effect at once.
+    """
+    if event_key is not None or (event_keys is not None and not scope):
         return overview(event_keys, event_key), variant_matrix(event_keys, event_key)
-    cached = cache.get(ALL_EVENTS_CACHE_KEY)
+    generation = cache.get(GENERATION_KEY, 0)
+    key = f"{CACHE_PREFIX}:{generation}:{scope or 'all-events'}"
+    cached = cache.get(key)
     if cached is None:
-        cached = (overview(), variant_matrix())
-        cache.set(ALL_EVENTS_CACHE_KEY, cached, settings.FULFILMENT_DASHBOARD_CACHE_SECONDS)
+        cached = (overview(event_keys), variant_matrix(event_keys))
+        cache.set(key, cached, settings.FULFILMENT_DASHBOARD_CACHE_SECONDS)
     return cached
 
 
-def forget_all_events_figures() -> None:
-    """After an action taken on the dashboard, its own figures show it at once."""
-    cache.delete(ALL_EVENTS_CACHE_KEY)
+def forget_figures() -> None:
+    """After an action taken on the dashboard, every cached view of it counts afresh."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet (or it was evicted): start one
+        cache.set(GENERATION_KEY, 1, None)

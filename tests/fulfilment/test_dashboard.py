@@ -231,3 +231,27 @@ def test_figures_for_every_event_are_cached_briefly_and_one_events_are_live(
     assert cards(client.get(URL, {"event": night.event_id})).pre_orders == 7  # live
     client.post(URL, {"action": "mark_used", "everything_filtered": "1"})
     assert cards(client.get(URL)).pre_orders == 7  # an action refreshes the figures
+
+
+def test_an_organizers_figures_are_cached_for_their_organization_alone(
+    client, organizer, other_organization, night, settings
+):
+    settings.FULFILMENT_DASHBOARD_CACHE_SECONDS = 60
+    other = make_offer(make_event(other_organization, "North Summit"), variants=("Main",))
+    other_organizer = make_user("north@example.com")
+    from accounts.roles import make_organizer
+
+    make_organizer(other_organizer, other_organization)
+    client.force_login(organizer)
+    assert cards(client.get(URL)).pre_orders == 6
+    make_pre_order(night, variant=night.variants.first())
+    assert cards(client.get(URL)).pre_orders == 6  # their whole organization, from the cache
+    assert cards(client.get(URL, {"event": night.event_id})).pre_orders == 7  # live
+
+    client.force_login(other_organizer)  # another organization's figures are its own
+    make_pre_order(other, variant=other.variants.first())
+    assert cards(client.get(URL)).pre_orders == 1
+
+    client.force_login(organizer)
+    client.post(URL, {"action": "mark_used", "everything_filtered": "1"})
+    assert cards(client.get(URL)).pre_orders == 7  # an action refreshes the figures
