@@ -34,3 +34,8 @@ class CommerceConfig(AppConfig):
             refuse_deleting_sold_event, sender=EventPage, dispatch_uid="refuse_deleting_sold_event"
         )
         user_logged_in.connect(claim_guest_purchases_on_login, dispatch_uid="claim_guest_purchases")
+
+        from commerce import payment_owners
+        from commerce.services import exchange_charges
+
+        payment_owners.register(exchange_charges.owner_of)  # exchange differences' webhooks

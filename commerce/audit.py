@@ -15,6 +15,11 @@ PAYMENT_REFUNDED = "bilten.payment_refunded"
 # with the request's address).
 ORDER_REFUNDED = "bilten.order_refunded"
 ORDER_REFUND_FAILED = "bilten.order_refund_failed"
+# An exchange's price difference paid by the customer (the tickets swapped), paid too
+# late and refunded at once, expired unpaid (commerce.services.exchange_charges).
+EXCHANGE_PAID = "bilten.exchange_paid"
+EXCHANGE_PAYMENT_REFUNDED = "bilten.exchange_payment_refunded"
+EXCHANGE_EXPIRED = "bilten.exchange_expired"
 
 
 @hooks.register("register_log_actions")
@@ -27,4 +32,15 @@ def register_money_actions(actions):
     )
     actions.register_action(
         ORDER_REFUND_FAILED, _("Record a failed refund"), _("Refund failed at the payment provider")
+    )
+    actions.register_action(
+        EXCHANGE_PAID, _("Complete a paid exchange"), _("Exchange difference paid")
+    )
+    actions.register_action(
+        EXCHANGE_PAYMENT_REFUNDED,
+        _("Refund an exchange payment"),
+        _("Exchange payment refunded (too late)"),
+    )
+    actions.register_action(
+        EXCHANGE_EXPIRED, _("Expire an unpaid exchange"), _("Exchange expired unpaid")
     )

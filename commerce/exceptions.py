@@ -45,8 +45,15 @@ error_messages = {
     ),
     "exchange_other_currency": _("The new ticket must be priced in %(currency)s, like the order."),
     "exchange_costs_more": _(
-        "The new ticket costs more; charging a difference is not supported yet."
+        "The new ticket costs more: ask the customer to pay the difference, or waive it."
     ),
+    "exchange_not_dearer": _(
+        "The new ticket costs no more than was paid: exchange it directly, nothing to pay."
+    ),
+    "exchange_payment_pending": _(
+        "This ticket already has an exchange waiting for payment: cancel that one first."
+    ),
+    "exchange_charge_not_awaiting": _("This exchange is no longer waiting for payment."),
     "exchange_breaks_requirement": _(
         "“%(addon)s” in this order needs its “%(required)s” ticket, so that ticket "
         "cannot be exchanged."

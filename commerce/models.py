@@ -255,8 +255,11 @@ class Order(models.Model):
     discount_minor = models.PositiveIntegerField(default=0)
     total_minor = models.PositiveIntegerField()
     # Sum of the refunds that succeeded or are pending at the provider (money promised
-    # back counts, so nothing is refunded twice; commerce.services.refunds); <= total.
+    # back counts, so nothing is refunded twice; commerce.services.refunds); never more
+    # than was paid: the total plus the exchange differences charged since.
     refunded_minor = models.PositiveIntegerField(default=0, db_default=0)
+    # Price differences of exchanges into dearer tiers, paid later (ExchangeCharge).
+    charged_minor = models.PositiveIntegerField(default=0, db_default=0)
     currency = models.CharField(max_length=3)
     promo_code = models.ForeignKey(
         PromoCode, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
@@ -276,8 +279,8 @@ class Order(models.Model):
                 condition=Q(total_quantity__gt=0), name="order_quantity_positive"
             ),
             models.CheckConstraint(
-                condition=Q(refunded_minor__lte=F("total_minor")),
-                name="order_refunds_within_total",
+                condition=Q(refunded_minor__lte=F("total_minor") + F("charged_minor")),
+                name="order_refunds_within_paid",
             ),
         ]
 
@@ -285,8 +288,13 @@ class Order(models.Model):
         return self.number
 
     @property
+    def paid_minor(self) -> int:
+        """What the buyer paid in all: the order's total and the exchange differences."""
+        return self.total_minor + self.charged_minor
+
+    @property
     def refundable_minor(self) -> int:
-        return self.total_minor - self.refunded_minor
+        return self.paid_minor - self.refunded_minor
 
 
 class OrderItem(models.Model):
@@ -455,6 +463,19 @@ class Refund(models.Model):
         related_name="+",
     )
     failure_message = models.CharField(max_length=255, blank=True)
+    # The payment the money went back to: None is the order's own payment, else the
+    # exchange difference paid later. One refund of an order paid by several payments
+    # is one row per payment; the rows after the first point to it (`part_of`).
+    exchange_charge = models.ForeignKey(
+        "commerce.ExchangeCharge",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    part_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="parts"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -465,6 +486,93 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"Refund {self.amount_minor} {self.currency} on {self.order} ({self.status})"
+
+    @property
+    def whole_amount_minor(self) -> int:
+        """This refund with its parts (the money given back to other payments of the order)."""
+        return self.amount_minor + sum(part.amount_minor for part in self.parts.all())
+
+
+class ExchangeChargeStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")  # paid too late: the money went back at once
+
+
+class ExchangeCharge(models.Model):
+    """The price difference of exchanging a ticket for a dearer tier, for the customer to
+    pay (commerce.services.exchange_charges).
+
+    While it awaits payment one sold place of the target tier is reserved for it (taken
+    when it was requested) and the old ticket stays valid; the payment's success swaps
+    the tickets. Expired or cancelled, the place is given back.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="exchange_charges")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="exchange_charges")
+    tier = models.ForeignKey(
+        "event_pages.TicketTier", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tier_key = models.UUIDField()
+    tier_name = models.CharField(max_length=80)
+    event_key = models.UUIDField(help_text="The target event's translation_key")
+    amount_minor = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    gateway = models.CharField(max_length=20)
+    reference = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    client_secret = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=ExchangeChargeStatus.choices,
+        default=ExchangeChargeStatus.AWAITING_PAYMENT,
+    )
+    token = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    new_ticket = models.OneToOneField(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="paid_by_charge"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Why it did not become an exchange (refunded, expired, cancelled).
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("exchange charge")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="exchange_charge_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_minor__gt=0), name="exchange_charge_amount_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(status="awaiting_payment"),
+                name="exchange_charge_one_awaiting_per_ticket",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Exchange charge {self.pk} on {self.order_id} ({self.status})"
+
+    @property
+    def buyer_email(self) -> str:
+        return self.order.buyer_email
+
+    @property
+    def gateway_metadata(self) -> dict:
+        return {"exchange_charge_id": str(self.pk), "order_id": str(self.order_id)}
+
+    @property
+    def awaiting(self) -> bool:
+        return self.status == ExchangeChargeStatus.AWAITING_PAYMENT
 
 
 class WebhookEvent(models.Model):

@@ -33,6 +33,16 @@ def expire_holds() -> int:
     return total
 
 
+def expire_exchange_charges() -> int:
+    """Every five minutes: exchanges not paid by their deadline end, their places go back."""
+    from commerce.services.exchange_charges import expire_due
+
+    total = 0
+    while expired := expire_due():
+        total += expired
+    return total
+
+
 def refund_unfulfilled_payment(follow_up_id: int) -> str:
     """Refund a payment that could not become an order and email the buyer (idempotent;
     a gateway error raises so the queue retries, and the reconciliation sweep after it)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commerce import guest_views, views
+from commerce import exchange_views, guest_views, views
 
 app_name = "commerce"
 
@@ -24,6 +24,12 @@ urlpatterns = [
         "orders/<str:number>/<str:token>/tickets/<str:code>/qr.png",
         guest_views.ticket_qr_by_link,
         name="ticket_link_qr",
+    ),
+    # An exchange's price difference, paid from the emailed link (its token is the key).
+    path(
+        "exchanges/<int:charge_id>/<str:token>/",
+        exchange_views.exchange_pay,
+        name="exchange_pay",
     ),
     path("account/orders/", views.my_orders, name="my_orders"),
     path("account/tickets/<str:code>/", views.ticket_detail, name="ticket"),

@@ -56,6 +56,7 @@ SCHEDULE_MIGRATIONS = [
     ("commerce.migrations.0012_follow_up_refunds", "create_schedule"),
     ("commerce.migrations.0013_email_sweep_schedule", "create_schedule"),
     ("commerce.migrations.0014_one_implementation", "tasks_in_one_module"),
+    ("commerce.migrations.0019_exchange_charges", "create_schedule"),
     ("fulfilment.migrations.0003_weekly_pre_order_capture", "create_schedule"),
 ]
 

@@ -551,6 +551,8 @@ PERMISSIONS_POLICY = {
 
 # --- Sales -------------------------------------------------------------------------
 HOLD_MINUTES = int(env("HOLD_MINUTES", "15"))
+# An exchange into a dearer tier waits this long for the customer to pay the difference.
+EXCHANGE_PAYMENT_HOURS = int(env("EXCHANGE_PAYMENT_HOURS", "48"))
 MAX_TICKETS_PER_ORDER = int(env("MAX_TICKETS_PER_ORDER", "10"))
 MAX_ACTIVE_HOLDS_PER_BUYER = int(env("MAX_ACTIVE_HOLDS_PER_BUYER", "3"))
 # Tickets one client (account, else address) may hold of one event within HOLD_MINUTES.

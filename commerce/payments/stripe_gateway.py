@@ -32,6 +32,15 @@ REFUND_STATUS = {
 }
 
 
+def _metadata(payment) -> dict:
+    """What the PaymentIntent says it pays for: a checkout's hold, or what the payment
+    names itself (an exchange's difference: `gateway_metadata`)."""
+    own = getattr(payment, "gateway_metadata", None)
+    if own is not None:
+        return dict(own)
+    return {"payment_id": str(payment.pk), "hold_id": str(payment.hold_id)}
+
+
 class StripeGateway(PaymentGateway):
     name = "stripe"
 
@@ -53,7 +62,7 @@ class StripeGateway(PaymentGateway):
                     "amount": payment.amount_minor,
                     "currency": payment.currency.lower(),
                     "automatic_payment_methods": {"enabled": True},
-                    "metadata": {"payment_id": str(payment.pk), "hold_id": str(payment.hold_id)},
+                    "metadata": _metadata(payment),
                 }
                 if payment.buyer_email:
                     params["receipt_email"] = payment.buyer_email

@@ -33,6 +33,8 @@ from wagtail.log_actions import log
 from commerce.audit import ORDER_REFUND_FAILED, ORDER_REFUNDED
 from commerce.exceptions import PaymentError, RefundError
 from commerce.models import (
+    ExchangeCharge,
+    ExchangeChargeStatus,
     Order,
     OrderStatus,
     Refund,
@@ -204,8 +206,9 @@ def paid_for(ticket: Ticket) -> int:
     spread over the lines in proportion to their price, rounding included), the
     rule of `ticket_share`, so an exchange and a refund of the same ticket agree. A
     ticket that replaced another (transfer, exchange): what was paid for that one,
-    less the price difference refunded when it was exchanged (a waived dearer
-    difference adds nothing: it was not paid).
+    less the price difference refunded when it was exchanged, plus the difference
+    the customer paid for it (an ExchangeCharge; a waived dearer difference adds
+    nothing: it was not paid).
     """
     replaced = Ticket.objects.filter(replaced_by=ticket).select_related("order").first()
     if replaced is None:
@@ -215,7 +218,10 @@ def paid_for(ticket: Ticket) -> int:
         .exclude(status=RefundStatus.FAILED)
         .aggregate(total=Sum("amount_minor"))["total"]
     )
-    return max(paid_for(replaced) - (refunded or 0), 0)
+    charged = ExchangeCharge.objects.filter(
+        new_ticket=ticket, status=ExchangeChargeStatus.PAID
+    ).aggregate(total=Sum("amount_minor"))["total"]
+    return max(paid_for(replaced) - (refunded or 0), 0) + (charged or 0)
 
 
 def _line_payments(order: Order) -> dict:
@@ -271,7 +277,7 @@ def reconcile_gateway_refunds(*, order: Order, listed=None) -> int:
                 recorded += _record_gateway_refund(locked, made, status)
             elif row is not None and row.status != status:
                 _update_refund_status(locked, row, status)
-        if recorded and locked.total_minor and not locked.refundable_minor:
+        if recorded and locked.paid_minor and not locked.refundable_minor:
             ended = _valid_tickets(locked)
             _end_tickets(ended, TicketStatus.REFUNDED)
             _release_places(locked, ended)
@@ -394,32 +400,93 @@ def _carry_out(order, plan: _Plan, *, ticket_status, cancel, reason, source, act
     """Gateway first (the order locked, no inventory row yet), then the bookkeeping."""
     refund = None
     if plan.amount_minor > 0:
-        key = f"refund-{uuid.uuid4()}"
-        made = _refund_at_gateway(order, plan.amount_minor, key)
-        refund = Refund.objects.create(
+        refund = _refund_payments(order, plan, reason=reason, source=source, actor=actor)
+        order.refunded_minor += plan.amount_minor
+    _end_tickets(plan.tickets, ticket_status)
+    # Exchanges waiting for payment end with their ticket, or with the whole order
+    # (their gateway payments cancelled before any inventory row is locked).
+    whole = cancel or order.refunded_minor >= order.paid_minor > 0
+    reserved = _close_awaiting_charges(order, None if whole else [t.pk for t in plan.tickets])
+    _release_places(order, plan.tickets, also=reserved)
+    order.status = _status_after(order, cancel=cancel)
+    order.save(update_fields=["refunded_minor", "status"])
+    return refund
+
+
+def _close_awaiting_charges(order: Order, ticket_ids) -> dict:
+    from commerce.services.exchange_charges import close_awaiting_charges
+
+    if ticket_ids is not None and not ticket_ids:
+        return {}
+    return close_awaiting_charges(order, ticket_ids=ticket_ids)
+
+
+def _refund_payments(order: Order, plan: _Plan, *, reason, source, actor) -> Refund:
+    """Refund `plan.amount_minor` over the order's payments: the exchange differences paid
+    for the tickets being refunded first, then the order's own payment, then the other
+    differences. One gateway refund (its own idempotency key) and one Refund row per
+    payment touched; the first row is returned, the others are its `parts`."""
+    first, left = None, plan.amount_minor
+    for charge, provider, reference, available in _payments(order, plan.tickets):
+        part = min(left, available)
+        if part <= 0:
+            continue
+        made = _refund_at_gateway(provider, reference, part, f"refund-{uuid.uuid4()}")
+        row = Refund.objects.create(
             order=order,
-            amount_minor=plan.amount_minor,
+            amount_minor=part,
             currency=order.currency,
             status=GATEWAY_STATUS.get(made.status, RefundStatus.PENDING),
             source=source,
             reference=made.reference,
             reason=reason[:500],
             created_by=actor if getattr(actor, "pk", None) else None,
+            exchange_charge=charge,
+            part_of=first,
         )
-        if plan.tickets:
-            refund.tickets.set(plan.tickets)
-        order.refunded_minor += plan.amount_minor
-    _end_tickets(plan.tickets, ticket_status)
-    _release_places(order, plan.tickets)
-    order.status = _status_after(order, cancel=cancel)
-    order.save(update_fields=["refunded_minor", "status"])
-    return refund
+        if first is None:
+            first = row
+            if plan.tickets:
+                row.tickets.set(plan.tickets)
+        left -= part
+        if not left:
+            return first
+    raise RefundError(
+        "amount_too_high", limit=format_money(plan.amount_minor - left, order.currency)
+    )
 
 
-def _refund_at_gateway(order: Order, amount_minor: int, key: str):
+def _payments(order: Order, tickets) -> list:
+    """(exchange charge or None, provider, reference, still refundable) of each payment."""
+    refunded = dict(
+        order.refunds.exclude(status=RefundStatus.FAILED)
+        .order_by()
+        .values("exchange_charge")
+        .annotate(total=Sum("amount_minor"))
+        .values_list("exchange_charge", "total")
+    )
+    own = (None, order.payment_provider, order.payment_reference)
+    charges = [
+        (charge, charge.gateway, charge.reference)
+        for charge in order.exchange_charges.filter(status=ExchangeChargeStatus.PAID).order_by(
+            "paid_at", "pk"
+        )
+    ]
+    ticket_ids = {ticket.pk for ticket in tickets}
+    theirs = [payment for payment in charges if payment[0].new_ticket_id in ticket_ids]
+    others = [payment for payment in charges if payment not in theirs]
+    payments = []
+    for charge, provider, reference in [*theirs, own, *others]:
+        paid = charge.amount_minor if charge is not None else order.total_minor
+        key = charge.pk if charge is not None else None
+        payments.append((charge, provider, reference, paid - refunded.get(key, 0)))
+    return payments
+
+
+def _refund_at_gateway(provider: str, reference: str, amount_minor: int, key: str):
     try:
-        made = get_gateway(order.payment_provider).refund(
-            reference=order.payment_reference, amount_minor=amount_minor, idempotency_key=key
+        made = get_gateway(provider).refund(
+            reference=reference, amount_minor=amount_minor, idempotency_key=key
         )
     except PaymentError as refusal:
         code = "refund_refused" if refusal.code == "refund_refused" else "payment_unavailable"
@@ -440,20 +507,23 @@ def _end_tickets(tickets, status) -> None:
         ticket.status, ticket.ended_at = status, now
 
 
-def _release_places(order: Order, tickets) -> None:
-    """The ended tickets' places are on sale again (the inventory rows, locked last)."""
-    if not tickets:
-        return
+def _release_places(order: Order, tickets, also=None) -> None:
+    """The ended tickets' places (and `also`: places reserved for exchanges that ended)
+    are on sale again (the inventory rows, locked last, in one pass)."""
     sold = defaultdict(lambda: defaultdict(int))
     for ticket in tickets:
         sold[ticket.held_event_key][ticket.tier_key] += 1
-    release_sold({event: dict(tiers) for event, tiers in sold.items()})
+    for event, tiers in (also or {}).items():
+        for tier, n in tiers.items():
+            sold[event][tier] += n
+    if sold:
+        release_sold({event: dict(tiers) for event, tiers in sold.items()})
 
 
 def _status_after(order: Order, *, cancel: bool) -> str:
     if cancel or order.status == OrderStatus.CANCELLED:
         return OrderStatus.CANCELLED
-    if order.total_minor and order.refunded_minor >= order.total_minor:
+    if order.paid_minor and order.refunded_minor >= order.paid_minor:
         return OrderStatus.REFUNDED
     statuses = set(order.tickets.values_list("status", flat=True))
     if not order.total_minor and TicketStatus.REFUNDED in statuses:

@@ -55,7 +55,16 @@ class Exchange:
     refund: Refund | None = None
 
 
-__all__ = ["Exchange", "exchange_ticket", "paid_for", "transfer_ticket"]
+__all__ = [
+    "Exchange",
+    "ExchangePlan",
+    "exchange_ticket",
+    "issue_exchanged_ticket",
+    "paid_for",
+    "plan_exchange",
+    "take_sold_place",
+    "transfer_ticket",
+]
 
 # --- transfer -------------------------------------------------------------------------
 
@@ -124,36 +133,13 @@ def exchange_ticket(
     its tier; its `event_key` is set when it is for another event than the order's.
     """
     now = timezone.now()
-    target = EventPage.objects.get(pk=tier.page_id)
-    _refuse_unsellable(target, tier, now)
     with transaction.atomic():
-        locked = _lock_valid(ticket)
-        source = _refuse_if_over(locked, now)
-        order = locked.order
-        if tier.translation_key == locked.tier_key:
-            raise CommerceError("exchange_same_tier")
-        if not _same_organization(source, target):
-            raise CommerceError("exchange_other_organization")
-        if tier.currency != order.currency:
-            raise CommerceError("exchange_other_currency", currency=order.currency)
-        _refuse_broken_requirements(locked, tier)
-        difference = tier.price_minor - paid_for(locked)
+        plan = plan_exchange(ticket=ticket, tier=tier, now=now)
+        locked, order, difference = plan.ticket, plan.ticket.order, plan.difference_minor
         if difference > 0 and not waive_difference:
             raise CommerceError("exchange_costs_more")
-
-        new = Ticket.objects.create(
-            order=order,
-            item=_exchange_line(order, tier),
-            tier_key=tier.translation_key,
-            event_key=(
-                target.translation_key if target.translation_key != order.event_key else None
-            ),
-            code=new_ticket_code(),
-            attendee_name=locked.attendee_name,
-            attendee_email=locked.attendee_email,
-        )
-        _end(locked, status=TicketStatus.VOID, replaced_by=new, now=now)
-        _move_one_sold_place(locked, source.translation_key, target, tier, now)
+        new = issue_exchanged_ticket(locked, plan.target, tier, now)
+        _move_one_sold_place(locked, plan.source.translation_key, plan.target, tier, now)
         refund = None
         # Never more than is left of what the order paid (an earlier refund may
         # already have given this money back).
@@ -162,6 +148,58 @@ def exchange_ticket(
             refund = _refund_difference(order, owed, locked, tier, actor)
     _copy_end(ticket, locked)
     return Exchange(old=locked, new=new, difference_minor=difference, refund=refund)
+
+
+@dataclass(frozen=True)
+class ExchangePlan:
+    """An exchange that passed every rule: the ticket (locked, its order too), the event
+    it admits to now, the target event and tier, and the price difference (the tier's
+    price minus what was paid for the ticket)."""
+
+    ticket: Ticket
+    source: EventPage
+    target: EventPage
+    tier: TicketTier
+    difference_minor: int
+
+
+def plan_exchange(*, ticket: Ticket, tier: TicketTier, now) -> ExchangePlan:
+    """The rules of every exchange (direct, or waiting for the difference to be paid),
+    inside the caller's transaction: the order and ticket rows locked, the ticket
+    valid and its event not over, the target event live and the tier on sale now,
+    another tier, the same organization and currency, the add-on rule kept. A
+    refusal is the CommerceError naming the rule; nothing is changed here."""
+    target = EventPage.objects.get(pk=tier.page_id)
+    _refuse_unsellable(target, tier, now)
+    locked = _lock_valid(ticket)
+    source = _refuse_if_over(locked, now)
+    order = locked.order
+    if tier.translation_key == locked.tier_key:
+        raise CommerceError("exchange_same_tier")
+    if not _same_organization(source, target):
+        raise CommerceError("exchange_other_organization")
+    if tier.currency != order.currency:
+        raise CommerceError("exchange_other_currency", currency=order.currency)
+    _refuse_broken_requirements(locked, tier)
+    return ExchangePlan(locked, source, target, tier, tier.price_minor - paid_for(locked))
+
+
+def issue_exchanged_ticket(locked: Ticket, target: EventPage, tier: TicketTier, now) -> Ticket:
+    """The new ticket of an exchange (a new code, an order line for its tier, its event
+    when another than the order's); the old one, locked, becomes VOID, replaced by it.
+    The inventory is the caller's."""
+    order = locked.order
+    new = Ticket.objects.create(
+        order=order,
+        item=_exchange_line(order, tier),
+        tier_key=tier.translation_key,
+        event_key=(target.translation_key if target.translation_key != order.event_key else None),
+        code=new_ticket_code(),
+        attendee_name=locked.attendee_name,
+        attendee_email=locked.attendee_email,
+    )
+    _end(locked, status=TicketStatus.VOID, replaced_by=new, now=now)
+    return new
 
 
 def _refuse_unsellable(target: EventPage, tier: TicketTier, now) -> None:
@@ -227,13 +265,15 @@ def _move_one_sold_place(ticket: Ticket, source_key, target: EventPage, tier, no
     the place is given back first, so a full event still lets a ticket change tiers.
     No place left: InsufficientInventory, and the transaction rolls back."""
     give_back = functools.partial(release_sold, {source_key: {ticket.tier_key: 1}})
-    take = functools.partial(_take_sold, target, tier, now)
+    take = functools.partial(take_sold_place, target, tier, now)
     source_first = str(source_key) <= str(target.translation_key)
     for step in (give_back, take) if source_first else (take, give_back):
         step()
 
 
-def _take_sold(target: EventPage, tier: TicketTier, now) -> None:
+def take_sold_place(target: EventPage, tier: TicketTier, now) -> None:
+    """One sold place of `tier` if the event and tier have one left now (inside the
+    caller's transaction), else InsufficientInventory with what is left."""
     if not take_inventory(target.translation_key, {tier.translation_key: 1}, sold=True):
         raise InsufficientInventory(
             detail={str(tier.pk): availability(target, now=now).for_tier(tier)}

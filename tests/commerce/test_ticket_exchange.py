@@ -249,7 +249,7 @@ def test_a_dearer_tier_is_refused_unless_the_difference_is_waived(event):
 
     refusal = refused(ticket, tier(event, "VIP"))
     assert refusal.code == "exchange_costs_more"
-    assert "not supported yet" in refusal.message
+    assert "pay the difference" in refusal.message
     unchanged(ticket, before, event)
 
     result = exchange_ticket(ticket=ticket, tier=tier(event, "VIP"), waive_difference=True)
