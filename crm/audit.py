@@ -17,6 +17,10 @@ ORDER_REFUNDED = "bilten.crm_order_refunded"
 ORDER_CANCELLED = "bilten.crm_order_cancelled"
 TICKET_TRANSFERRED = "bilten.crm_ticket_transferred"
 TICKET_EXCHANGED = "bilten.crm_ticket_exchanged"
+# A dearer exchange waiting for the customer to pay the difference (its completion is
+# commerce's entry, bilten.exchange_paid, written by the payment's webhook).
+EXCHANGE_PAYMENT_REQUESTED = "bilten.crm_exchange_payment_requested"
+EXCHANGE_PAYMENT_CANCELLED = "bilten.crm_exchange_payment_cancelled"
 ORDER_RESENT = "bilten.crm_order_resent"
 CREDENTIALS_RESENT = "bilten.crm_credentials_resent"
 CASE_CHANGED = "bilten.crm_case_changed"
@@ -28,6 +32,14 @@ ACTIONS = {
     ORDER_CANCELLED: (_("Cancel order"), _("Order cancelled")),
     TICKET_TRANSFERRED: (_("Transfer ticket"), _("Ticket transferred")),
     TICKET_EXCHANGED: (_("Exchange ticket"), _("Ticket exchanged")),
+    EXCHANGE_PAYMENT_REQUESTED: (
+        _("Ask to pay an exchange's difference"),
+        _("Exchange waiting for payment"),
+    ),
+    EXCHANGE_PAYMENT_CANCELLED: (
+        _("Cancel an exchange waiting for payment"),
+        _("Exchange waiting for payment cancelled"),
+    ),
     ORDER_RESENT: (_("Resend order email"), _("Order email resent")),
     CREDENTIALS_RESENT: (_("Resend ticket credentials"), _("Ticket credentials resent")),
     CASE_CHANGED: (_("Change support case"), _("Support case changed")),

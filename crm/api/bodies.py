@@ -30,7 +30,20 @@ def ticket_body(ticket: Ticket, tier_id) -> dict:
 def refund_body(refund: Refund | None) -> dict | None:
     if refund is None:
         return None
-    return {"id": refund.pk, "amount_minor": refund.amount_minor, "status": refund.status}
+    return {"id": refund.pk, "amount_minor": refund.whole_amount_minor, "status": refund.status}
+
+
+def exchange_charge_body(charge) -> dict:
+    from commerce.services.exchange_charges import pay_url
+
+    return {
+        "id": charge.pk,
+        "status": charge.status,
+        "amount_minor": charge.amount_minor,
+        "currency": charge.currency,
+        "pay_url": pay_url(charge),
+        "expires_at": charge.expires_at.isoformat(),
+    }
 
 
 def order_body(order: Order) -> dict:

@@ -178,6 +178,21 @@ class SupportExchangeResultSerializer(serializers.Serializer):
     refund = SupportRefundSerializer(allow_null=True)
 
 
+class SupportExchangeChargeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=["awaiting_payment", "paid", "expired", "cancelled", "refunded"]
+    )
+    amount_minor = serializers.IntegerField(help_text="The difference the customer pays.")
+    currency = serializers.CharField()
+    pay_url = serializers.URLField(help_text="The customer's payment page (emailed to them).")
+    expires_at = serializers.DateTimeField()
+
+
+class SupportExchangePendingSerializer(serializers.Serializer):
+    exchange = SupportExchangeChargeSerializer()
+
+
 class SupportCancelResultSerializer(serializers.Serializer):
     order = SupportOrderSerializer()
     refund = SupportRefundSerializer(allow_null=True)

@@ -6,7 +6,7 @@ POST /api/v1/support/orders/{number}/refund/       {"tickets": [code]} | {"amoun
 POST /api/v1/support/orders/{number}/cancel/       {"refund": bool, "reason"}
 POST /api/v1/support/orders/{number}/resend/       optional {"ticket": code}
 POST /api/v1/support/tickets/{code}/transfer/      {"name", "email"}
-POST /api/v1/support/tickets/{code}/exchange/      {"tier_id", "waive_difference"}
+POST /api/v1/support/tickets/{code}/exchange/      {"tier_id", "waive_difference"} (202: pay first)
 GET/POST /api/v1/support/cases/                    ?status=&priority=; open a case
 POST /api/v1/support/cases/{id}/replies/           {"body", "internal"}
 
@@ -29,6 +29,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from commerce.exceptions import CommerceError
 from commerce.models import Order, Ticket
 from crm import audit
 from crm import permissions as perms
@@ -280,11 +281,19 @@ class TicketTransferView(SupportView):
     post=extend_schema(
         operation_id="support_ticket_exchange",
         request=docs.SupportExchangeSerializer,
-        responses={200: docs.SupportExchangeResultSerializer, **ACTION_ERRORS},
+        responses={
+            200: docs.SupportExchangeResultSerializer,
+            202: docs.SupportExchangePendingSerializer,
+            **ACTION_ERRORS,
+        },
     )
 )
 class TicketExchangeView(SupportView):
-    """Exchange the ticket for another tier (this event or another of the organization)."""
+    """Exchange the ticket for another tier (this event or another of the organization).
+
+    A dearer tier without `waive_difference` is not exchanged yet: one place is reserved,
+    the customer is emailed a link to pay the difference (202 with the pending exchange),
+    and the payment swaps the tickets."""
 
     def post(self, request, code):
         ticket = visible_ticket(request.user, code)
@@ -292,13 +301,22 @@ class TicketExchangeView(SupportView):
         tier = TicketTier.objects.filter(pk=data["tier_id"]).first()
         if tier is None:
             raise field_error("tier_id", _("There is no ticket tier with this id."))
-        result = actions.exchange(
-            actor=request.user,
-            ticket=ticket,
-            tier=tier,
-            waive_difference=data["waive_difference"],
-            ip=audit.request_ip(request),
-        )
+        try:
+            result = actions.exchange(
+                actor=request.user,
+                ticket=ticket,
+                tier=tier,
+                waive_difference=data["waive_difference"],
+                ip=audit.request_ip(request),
+            )
+        except CommerceError as refusal:
+            if refusal.code != "exchange_costs_more":
+                raise
+            # A dearer tier, not waived: the place is reserved and the customer pays first.
+            charge = actions.request_exchange_payment(
+                actor=request.user, ticket=ticket, tier=tier, ip=audit.request_ip(request)
+            )
+            return Response({"exchange": bodies.exchange_charge_body(charge)}, status=202)
         new = result.new
         tier_id = bodies.tier_ids(new.order, [new])[new.pk]
         return Response(

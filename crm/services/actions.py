@@ -61,7 +61,7 @@ def refund(*, actor, order: Order, tickets=None, amount_minor=None, reason="", i
             ip=ip,
             before=before,
             after=_order_state(order),
-            amount_minor=made.amount_minor if made else 0,
+            amount_minor=made.whole_amount_minor if made else 0,
             tickets=[ticket.code for ticket in made.tickets.all()] if made else [],
             reason=reason,
         )
@@ -72,7 +72,7 @@ def refund(*, actor, order: Order, tickets=None, amount_minor=None, reason="", i
 def _email_refund(order, made) -> None:
     if made is None:
         return
-    amount = format_money(made.amount_minor, made.currency)
+    amount = format_money(made.whole_amount_minor, made.currency)
     action_emails.send_after_commit(
         lambda: action_emails.order_notice(
             order,
@@ -101,14 +101,14 @@ def cancel(*, actor, order: Order, refund: bool, reason="", ip=""):
             ip=ip,
             before=before,
             after=_order_state(order),
-            refunded_minor=made.amount_minor if made else 0,
+            refunded_minor=made.whole_amount_minor if made else 0,
             reason=reason,
         )
         paragraphs = [_("Your order %(number)s has been cancelled.") % {"number": order.number}]
         if made is not None:
             paragraphs.append(
                 _("We have refunded %(amount)s to the card you paid with.")
-                % {"amount": format_money(made.amount_minor, made.currency)}
+                % {"amount": format_money(made.whole_amount_minor, made.currency)}
             )
         action_emails.send_after_commit(
             lambda: action_emails.order_notice(
@@ -183,6 +183,58 @@ def exchange(*, actor, ticket: Ticket, tier, waive_difference=False, ip=""):
             lambda: action_emails.tickets_email(order, [result.new], to=_holder(result.new))
         )
     return result
+
+
+def request_exchange_payment(*, actor, ticket: Ticket, tier, ip=""):
+    """Exchange the ticket for a dearer tier once the customer pays the difference: one
+    place of the tier is reserved now, the customer is emailed the link to pay; the old
+    ticket stays valid until then. Returns the ExchangeCharge."""
+    from commerce.exchange_emails import build_payment_request
+    from commerce.services.exchange_charges import pay_url
+    from commerce.services.exchange_charges import request_exchange_payment as request
+
+    order = ticket.order
+    _require(actor, perms.EXCHANGE, ticket.held_event_key)
+    with transaction.atomic():
+        charge = request(ticket=ticket, tier=tier, actor=actor)
+        audit.record(
+            order,
+            audit.EXCHANGE_PAYMENT_REQUESTED,
+            actor=actor,
+            ip=ip,
+            before={"code": ticket.code, "tier_key": str(ticket.tier_key)},
+            after={"tier_key": str(charge.tier_key), "status": charge.status},
+            exchange_charge=charge.pk,
+            amount_minor=charge.amount_minor,
+            currency=charge.currency,
+            expires_at=charge.expires_at.isoformat(),
+            pay_url=pay_url(charge),
+        )
+        action_emails.send_after_commit(lambda: build_payment_request(charge))
+    return charge
+
+
+def cancel_exchange_payment(*, actor, charge, ip=""):
+    """Withdraw an exchange waiting for payment: its reserved place goes back on sale and
+    the payment link stops working."""
+    from commerce.services.exchange_charges import cancel_exchange_charge
+
+    order = charge.order
+    _require(actor, perms.EXCHANGE, charge.ticket.held_event_key)
+    with transaction.atomic():
+        before = {"status": charge.status}
+        cancel_exchange_charge(charge=charge, actor=actor, note="Cancelled by support.")
+        audit.record(
+            order,
+            audit.EXCHANGE_PAYMENT_CANCELLED,
+            actor=actor,
+            ip=ip,
+            before=before,
+            after={"status": charge.status},
+            exchange_charge=charge.pk,
+            amount_minor=charge.amount_minor,
+        )
+    return charge
 
 
 def resend_order(*, actor, order: Order, ticket: Ticket | None = None, ip=""):

@@ -50,7 +50,7 @@ def request_refund(*, order: Order, requester=None, reason: str = "", ip: str = 
                     ip=ip,
                     before=before,
                     after=_order_state(order),
-                    amount_minor=made.amount_minor if made else 0,
+                    amount_minor=made.whole_amount_minor if made else 0,
                     via="refund request within policy",
                 )
                 _email_refund(order, made)

@@ -683,3 +683,88 @@ def test_the_support_endpoints_are_published_in_the_api_schema():
     assert {"200", "400", "401", "403", "404", "409"} <= set(exchange)
     request = paths["/api/v1/orders/{number}/refund-request/"]["post"]["responses"]
     assert {"200", "202", "401", "404", "429"} <= set(request)
+
+
+def test_an_exchange_into_a_dearer_tier_reserves_the_place_and_asks_the_customer_to_pay(
+    support, event, attendee, django_capture_on_commit_callbacks
+):
+    order = buy(event, buyer=attendee, Standing=1)
+    ticket = order.tickets.get()
+    general = event.tiers.get(name="General")
+    before = available(event, "General")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(support).post(
+            f"/api/v1/support/tickets/{ticket.code}/exchange/",
+            {"tier_id": general.pk},
+            format="json",
+        )
+
+    assert response.status_code == 202, response.json()
+    body = response.json()
+    assert set(body) == {"exchange"}
+    exchange = body["exchange"]
+    assert set(exchange) == set(documented.SupportExchangeChargeSerializer().fields)
+    assert set(exchange) == {"id", "status", "amount_minor", "currency", "pay_url", "expires_at"}
+    assert exchange["status"] == "awaiting_payment"
+    assert (exchange["amount_minor"], exchange["currency"]) == (1500, "EUR")
+    assert f"/exchanges/{exchange['id']}/" in exchange["pay_url"]
+    assert available(event, "General") == before - 1  # reserved at once
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.VALID  # until the customer pays
+    assert [m.to for m in mail.outbox] == [["bea@example.com"]]
+    assert exchange["pay_url"] in mail.outbox[0].body
+    entry = ModelLogEntry.objects.get(action="bilten.crm_exchange_payment_requested")
+    assert entry.user == support and entry.data["amount_minor"] == 1500
+
+    # The customer pays on the emailed page: the tickets swap.
+    from django.test import Client
+
+    path = exchange["pay_url"].split("://", 1)[1].split("/", 1)[1]
+    paid = Client().post(
+        f"/{path}", {"card_number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"}
+    )
+    assert paid.status_code == 302
+    ticket.refresh_from_db()
+    assert (
+        ticket.status == TicketStatus.VOID
+        and ticket.replaced_by.tier_key == general.translation_key
+    )
+    assert ModelLogEntry.objects.filter(action="bilten.exchange_paid").exists()
+
+
+def test_a_waived_dearer_exchange_still_answers_with_the_new_ticket(support, event, attendee):
+    order = buy(event, buyer=attendee, Standing=1)
+    ticket = order.tickets.get()
+    response = client_for(support).post(
+        f"/api/v1/support/tickets/{ticket.code}/exchange/",
+        {"tier_id": event.tiers.get(name="General").pk, "waive_difference": True},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["difference_minor"] == 1500
+    assert response.json()["ticket"]["status"] == "valid"
+
+
+def test_a_dearer_exchange_with_no_place_left_is_refused_and_changes_nothing(
+    support, event, attendee
+):
+    order = buy(event, buyer=attendee, Standing=1)
+    buy(event, email="early@example.com", Balcony=2)
+    ticket = order.tickets.get()
+    before = sold(event)
+
+    response = client_for(support).post(
+        f"/api/v1/support/tickets/{ticket.code}/exchange/",
+        {"tier_id": event.tiers.get(name="Balcony").pk},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"] == "insufficient_inventory"
+    assert sold(event) == before
+    from commerce.models import ExchangeCharge
+
+    assert not ExchangeCharge.objects.exists()
+    assert not ModelLogEntry.objects.filter(action="bilten.crm_exchange_payment_requested").exists()
