@@ -26,7 +26,7 @@ class OpenCasesPanel(Component):
         return permissions.sees_everything(user) or bool(permissions.organization_keys_for(user))
 
     def get_context_data(self, parent_context):
-        from crm.case_admin import breached_q
+        from crm.case_queries import breached_q
 
         context = super().get_context_data(parent_context)
         open_cases = permissions.cases_for(self.request.user).filter(status__in=OPEN_STATUSES)
@@ -36,7 +36,7 @@ class OpenCasesPanel(Component):
             .annotate(n=Count("pk"))
             .values_list("status", "n")
         )
-        base = reverse("crm_case_list")
+        base = reverse("crm_cases:index")
         context.update(
             {
                 "by_status": [

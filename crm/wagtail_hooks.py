@@ -53,12 +53,12 @@ def register_refund_policy_viewset():
     return RefundPolicyViewSet("bilten_refund_policies")
 
 
-# --- Cases (issue 10: crm/case_admin.py, crm/dashboard_panels.py) --------------------
+# --- Cases (issue 10: crm/case_viewset.py, case_admin.py, dashboard_panels.py) -------
 
 
 @hooks.register(SUPPORT_MENU_HOOK)
 def register_cases_menu_item():
-    from crm.case_admin import cases_menu_item
+    from crm.case_viewset import cases_menu_item
 
     return cases_menu_item()
 
@@ -68,6 +68,13 @@ def register_case_urls():
     from crm import case_admin
 
     return case_admin.urlpatterns
+
+
+@hooks.register("register_admin_viewset")
+def register_case_viewset():
+    from crm.case_viewset import SupportCaseViewSet
+
+    return SupportCaseViewSet("crm_cases")
 
 
 @hooks.register("construct_homepage_panels")

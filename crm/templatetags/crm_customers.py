@@ -12,7 +12,7 @@ register = template.Library()
 def optional_url(name, *args, **query):
     """The URL of `name`, or "" while no such URL exists (an action not installed yet).
 
-    Keyword arguments become the query string: {% optional_url "crm_case_new" customer=key %}.
+    Keyword arguments become the query string: {% optional_url "crm_cases:add" customer=key %}.
     """
     try:
         url = reverse(name, args=args)

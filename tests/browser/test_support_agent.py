@@ -77,7 +77,7 @@ def test_an_agent_refunds_transfers_and_answers_and_the_customer_reads_it(
         orders.locator('[data-action="case"]').click()
     else:  # without the customer screens: each screen by its address
         back_url = f"{live_server.url}{reverse('bilten_orders:inspect', args=[order.pk])}"
-        page.goto(f"{live_server.url}{reverse('crm_case_new')}?order={order.number}")
+        page.goto(f"{live_server.url}{reverse('crm_cases:add')}?order={order.number}")
 
     # A case about the order.
     page.get_by_label("Subject").fill("Two of us cannot come")

@@ -319,3 +319,58 @@ def test_the_export_neutralises_formulas_in_csv_and_xlsx(client, agent):
     subject_cells = [row[1] for row in sheet.iter_rows(min_row=2)]
     formula = next(c for c in subject_cells if str(c.value).startswith("=HYPER"))
     assert formula.data_type == "s"  # text, not a formula
+
+
+# --- Wagtail's own screens: history, and no generic edit or delete ---------------------
+
+
+def test_a_cases_history_lists_who_opened_and_changed_it(client, agent, organizer, other_event):
+    client.force_login(agent)
+    response = client.post(
+        "/admin/crm/cases/new/",
+        {"customer_email": "ana@example.com", "subject": "Seats", "priority": "normal"},
+    )
+    case = SupportCase.objects.get(subject="Seats")
+    assert response["Location"] == f"/admin/crm/cases/{case.pk}/"
+    client.post(
+        f"/admin/crm/cases/{case.pk}/change/",
+        {
+            "change-status": "waiting",
+            "change-priority": "high",
+            "change-assignee": str(agent.pk),
+            "change-tags": "",
+        },
+    )
+    history = client.get(f"/admin/crm/cases/history/{case.pk}/")
+    assert history.status_code == 200
+    html = history.content.decode()
+    assert "Ada Agent" in html
+    assert "Created" in html  # Wagtail's entry for the new case
+    assert html.count("<tr") >= 3  # header, created, changed
+    assert f'href="/admin/crm/cases/{case.pk}/"' in html  # "Edit" is the case screen
+
+    theirs = open_about(paid_order(other_event, email="n@example.com", session="n"), "Theirs")
+    client.force_login(organizer)  # another organization's case: nothing, not even a title
+    assert client.get(f"/admin/crm/cases/history/{theirs.pk}/").status_code == 404
+
+
+def test_cases_are_never_edited_by_a_generic_form_nor_deleted(client, agent):
+    case = guest_case("Keep me")
+    client.force_login(agent)
+    for url in (f"/admin/crm/cases/edit/{case.pk}/", f"/admin/crm/cases/delete/{case.pk}/"):
+        assert client.get(url).status_code in (302, 403)
+        assert client.post(url, {"subject": "Changed"}).status_code in (302, 403)
+    case.refresh_from_db()
+    assert case.subject == "Keep me"
+    assert SupportCase.objects.filter(pk=case.pk).exists()
+
+
+def test_the_lists_live_search_results_keep_to_the_organizers_own_cases(
+    client, organizer, event, other_event
+):
+    own = open_about(paid_order(event), "Seat question")
+    open_about(paid_order(other_event, email="n@example.com", session="n"), "Seat refund")
+    client.force_login(organizer)
+    response = client.get("/admin/crm/cases/results/?q=seat")
+    assert response.status_code == 200
+    assert listed(response) == [own.pk]

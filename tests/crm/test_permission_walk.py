@@ -79,10 +79,12 @@ def admin_screens(world) -> dict[str, str]:
     order, ticket, case = world["order"], world["ticket"], world["case"]
     key = customer_key(order.buyer_email)
     return {
-        "case list": reverse("crm_case_list"),
-        "case export": reverse("crm_case_export") + "?format=csv",
-        "new case": reverse("crm_case_new"),
+        "case list": reverse("crm_cases:index"),
+        "case export": reverse("crm_cases:export") + "?format=csv",
+        "new case": reverse("crm_cases:add"),
         "case": reverse("crm_case_detail", args=[case.pk]),
+        "case history": reverse("crm_cases:history", args=[case.pk]),
+        "case list results": reverse("crm_cases:index_results") + "?q=tickets",
         "customer search": reverse("bilten_customers:search") + f"?q={order.number}",
         "customer": reverse("bilten_customers:detail", args=[key]),
         "customer export": reverse("bilten_customers:export") + "?q=bea&format=csv",
@@ -107,9 +109,25 @@ def api_endpoints(world) -> dict[str, str]:
     }
 
 
-OBJECT_SCREENS = {"case", "customer", "refund", "cancel", "resend", "transfer", "exchange"}
+OBJECT_SCREENS = {
+    "case",
+    "case history",
+    "customer",
+    "refund",
+    "cancel",
+    "resend",
+    "transfer",
+    "exchange",
+}
 ORGANIZER_MAY_NOT = {"cancel", "transfer", "exchange", "SLA settings"}
-LISTS = {"case list", "case export", "customer search", "customer export", "refund policies"}
+LISTS = {
+    "case list",
+    "case list results",
+    "case export",
+    "customer search",
+    "customer export",
+    "refund policies",
+}
 
 
 def expected(role: str, name: str) -> set[int]:
