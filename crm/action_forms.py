@@ -273,14 +273,26 @@ def exchange_targets(ticket: Ticket, *, now=None) -> list[TierChoice]:
     return choices
 
 
+CHARGE, WAIVE = "charge", "waive"
+
+
 class ExchangeForm(forms.Form):
     tier = forms.ChoiceField(label=_("New tier"), widget=forms.RadioSelect)
-    waive_difference = forms.BooleanField(
-        label=_("Waive the difference"),
+    difference = forms.ChoiceField(
+        label=_("If the new tier costs more"),
+        widget=forms.RadioSelect,
+        choices=[
+            (CHARGE, _("Charge the difference (email a payment link)")),
+            (WAIVE, _("Waive the difference")),
+        ],
+        initial=CHARGE,
         required=False,
         help_text=_(
-            "For a dearer tier: the customer pays nothing more. Recorded in the order's history."
+            "Charging reserves the place now and emails the customer a link to pay; the "
+            "tickets change once they have paid. Waiving exchanges at once, at no charge, "
+            "recorded in the order's history."
         ),
+        error_messages={"invalid_choice": _("Choose to charge or to waive the difference.")},
     )
 
     def __init__(self, *args, targets: list[TierChoice], difference, **kwargs):
@@ -295,26 +307,36 @@ class ExchangeForm(forms.Form):
     def target(self) -> TierChoice:
         return self.targets[self.cleaned_data["tier"]]
 
+    def clean_difference(self):
+        return self.cleaned_data.get("difference") or CHARGE
+
+    def waives(self) -> bool:
+        """A dearer tier at no charge (the agent's goodwill)."""
+        return self.cleaned_data.get("difference") == WAIVE and self.more() > 0
+
+    def charges(self) -> bool:
+        """A dearer tier whose difference the customer pays first."""
+        return self.cleaned_data.get("difference") != WAIVE and self.more() > 0
+
+    def more(self) -> int:
+        return self.difference(self.target().tier)
+
+
+class CancelExchangePaymentForm(forms.Form):
+    """Nothing to choose: the confirmation that the exchange still waits for payment."""
+
+    def __init__(self, *args, charge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.charge = charge
+
     def clean(self):
-        cleaned = super().clean()
-        if "tier" not in cleaned:
-            return cleaned
-        target = self.target()
-        more = self.difference(target.tier)
-        if more > 0 and not cleaned.get("waive_difference"):
-            self.add_error(
-                "waive_difference",
-                _(
-                    "%(tier)s costs %(amount)s more than was paid for this ticket. Charging a "
-                    "difference is not possible here: tick this box to waive it, or choose "
-                    "another tier."
-                )
-                % {
-                    "tier": target.tier.name,
-                    "amount": format_money(more, target.tier.currency),
-                },
+        if not self.charge.awaiting:
+            raise forms.ValidationError(
+                _("This exchange is “%(status)s”: it no longer waits for payment."),
+                code="not_awaiting",
+                params={"status": self.charge.get_status_display()},
             )
-        return cleaned
+        return super().clean()
 
 
 class ResendCredentialsForm(forms.Form):

@@ -35,6 +35,11 @@ urlpatterns = [
         name="crm_ticket_exchange",
     ),
     path(
+        "crm/exchanges/<int:pk>/cancel/",
+        action_views.CancelExchangePaymentView.as_view(),
+        name="crm_exchange_payment_cancel",
+    ),
+    path(
         "crm/pre-orders/<uuid:pk>/resend-credentials/",
         action_views.ResendCredentialsView.as_view(),
         name="crm_pre_order_resend_credentials",

@@ -273,10 +273,13 @@ def order_summary(order: Order) -> dict:
         ticket.order = order
     return {
         "summary_tickets": tickets,
+        "summary_exchange_charges": list(
+            order.exchange_charges.select_related("ticket", "new_ticket").order_by("-created_at")
+        ),
         "summary_refunds": list(
             order.refunds.select_related("created_by").order_by("created_at", "pk")
         ),
-        "summary_total": format_money(order.total_minor, order.currency),
+        "summary_total": format_money(order.paid_minor, order.currency),
         "summary_refunded": format_money(order.refunded_minor, order.currency),
         "summary_refundable": format_money(order.refundable_minor, order.currency),
     }
@@ -543,22 +546,40 @@ class ExchangeView(TicketActionView):
         return tier.price_minor - paid_for(self.ticket)
 
     def confirmation(self, form) -> dict:
+        from django.conf import settings
+
         target = form.target()
         difference = self.difference(target.tier)
         return {
             "exchange_target": target,
             "exchange_difference": difference,
             "exchange_difference_text": format_money(abs(difference), self.order.currency),
-            "exchange_waived": form.cleaned_data["waive_difference"] and difference > 0,
+            "exchange_waived": form.waives(),
+            "exchange_charged": form.charges(),
+            "exchange_payment_hours": settings.EXCHANGE_PAYMENT_HOURS,
         }
 
     def perform(self, form) -> str:
         target = form.target()
+        if form.charges():
+            charge = actions.request_exchange_payment(
+                actor=self.request.user, ticket=self.ticket, tier=target.tier, ip=self.ip
+            )
+            return _(
+                "One %(tier)s place at %(event)s is reserved for ticket %(old)s. %(email)s has "
+                "been emailed a link to pay %(amount)s; the tickets change once they have paid."
+            ) % {
+                "tier": target.tier.name,
+                "event": target.event.title,
+                "old": self.ticket.code,
+                "email": self.order.buyer_email,
+                "amount": format_money(charge.amount_minor, charge.currency),
+            }
         result = actions.exchange(
             actor=self.request.user,
             ticket=self.ticket,
             tier=target.tier,
-            waive_difference=form.cleaned_data["waive_difference"],
+            waive_difference=form.waives(),
             ip=self.ip,
         )
         message = _("Ticket %(old)s exchanged for %(tier)s at %(event)s: new ticket %(new)s.") % {
@@ -572,6 +593,55 @@ class ExchangeView(TicketActionView):
                 "amount": format_money(result.refund.amount_minor, result.refund.currency)
             }
         return message
+
+
+class CancelExchangePaymentView(ActionView):
+    """Withdraw an exchange that waits for the customer's payment (its place goes back)."""
+
+    template_name = "crm/actions/cancel_exchange_payment.html"
+    icon = "cross"
+
+    @property
+    def title(self):
+        return _("Cancel the exchange waiting for payment")
+
+    @property
+    def confirm_label(self):
+        return _("Yes, cancel it")
+
+    def load(self, *, pk) -> None:
+        from commerce.models import ExchangeCharge
+
+        charge = (
+            ExchangeCharge.objects.select_related("order__event", "ticket__item")
+            .filter(pk=pk, order__in=perms.orders_for(self.request.user))
+            .first()
+        )
+        if charge is None:
+            raise Http404
+        self.charge, self.order = charge, charge.order
+        charge.ticket.order = charge.order
+
+    def permitted(self) -> bool:
+        return perms.may(self.request.user, perms.EXCHANGE, self.charge.ticket.held_event_key)
+
+    def make_form(self, data=None):
+        return action_forms.CancelExchangePaymentForm(data, charge=self.charge)
+
+    def perform(self, form) -> str:
+        actions.cancel_exchange_payment(actor=self.request.user, charge=self.charge, ip=self.ip)
+        return _(
+            "The exchange of ticket %(code)s to %(tier)s is cancelled; its place is on sale again."
+        ) % {"code": self.charge.ticket.code, "tier": self.charge.tier_name}
+
+    def fallback_url(self) -> str:
+        return reverse("bilten_orders:inspect", args=[self.order.pk])
+
+    def subject_label(self) -> str:
+        return _("Order %(number)s") % {"number": self.order.number}
+
+    def extra_context(self) -> dict:
+        return {"order": self.order, "charge": self.charge, **order_summary(self.order)}
 
 
 # --- pre-orders -------------------------------------------------------------------------

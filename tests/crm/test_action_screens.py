@@ -473,20 +473,63 @@ def test_the_exchange_offers_tiers_on_sale_with_the_places_left(agent, order, or
     assert "General" not in labels and "Old" not in labels
 
 
-def test_a_dearer_tier_needs_the_difference_waived(agent, order, event):
+def test_a_dearer_tier_can_have_its_difference_waived(agent, order, event):
     code = codes(order)[0]
     vip = str(event.tiers.get(name="VIP").pk)
     address = url("crm_ticket_exchange", code)
-    refused = agent.post(address, {"tier": vip})
-    assert "costs €35.00 more" in refused.context["form"].errors["waive_difference"][0]
 
-    shown, result = confirm(agent, address, {"tier": vip, "waive_difference": "on"})
+    shown, result = confirm(agent, address, {"tier": vip, "difference": "waive"})
     assert "the difference is waived" in shown.content.decode()
     assert result.status_code == 302
     old = Ticket.objects.get(code=code)
     assert old.status == TicketStatus.VOID and old.replaced_by.item.tier_name == "VIP"
     entry = entries(order, audit.TICKET_EXCHANGED).get()
     assert entry.data["waived"] is True and entry.data["difference_minor"] == 3500
+
+
+def test_a_dearer_tier_charges_the_difference_by_default(
+    agent, order, event, django_capture_on_commit_callbacks
+):
+    from commerce.models import ExchangeCharge
+
+    code = codes(order)[0]
+    vip = event.tiers.get(name="VIP")
+    address = url("crm_ticket_exchange", code)
+    form = agent.get(address).content.decode()
+    assert "Charge the difference (email a payment link)" in form
+    assert "Waive the difference" in form
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shown, result = confirm(agent, address, {"tier": str(vip.pk)})
+
+    assert "is emailed a link to pay the difference" in shown.content.decode()
+    assert result.status_code == 302
+    assert "emailed a link to pay €35.00" in texts(result)[0]
+    charge = ExchangeCharge.objects.get()
+    assert (charge.status, charge.amount_minor, charge.tier_name) == (
+        "awaiting_payment",
+        3500,
+        "VIP",
+    )
+    assert Ticket.objects.get(code=code).status == TicketStatus.VALID
+    assert [m.to for m in mail.outbox] == [[order.buyer_email]]
+    assert f"/exchanges/{charge.pk}/{charge.token}/" in mail.outbox[0].body
+    entry = entries(order, audit.EXCHANGE_PAYMENT_REQUESTED).get()
+    assert entry.data["amount_minor"] == 3500 and entry.data["ip"]
+
+    # The order's screens list it, with a button to cancel it.
+    summary = agent.get(url("crm_order_resend", order.number)).content.decode()
+    assert f'data-exchange-charge="{charge.pk}"' in summary and "Awaiting payment" in summary
+    cancel = url("crm_exchange_payment_cancel", charge.pk)
+    assert cancel in summary
+    shown, result = confirm(agent, cancel, {})
+    assert result.status_code == 302
+    charge.refresh_from_db()
+    assert charge.status == "cancelled"
+    assert entries(order, audit.EXCHANGE_PAYMENT_CANCELLED).count() == 1
+    again = agent.post(cancel, {})
+    assert "no longer waits for payment" in again.content.decode()
 
 
 def test_a_cheaper_tier_refunds_the_difference(agent, order, event):
