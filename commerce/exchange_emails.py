@@ -49,11 +49,14 @@ def build_payment_request(charge) -> EmailMultiAlternatives:
                 "amount": format_money(charge.amount_minor, charge.currency),
             },
             _(
-                "We keep the place for you until %(deadline)s. Your current ticket stays "
-                "valid until you pay; then you receive the new ticket and the old one no "
-                "longer admits anyone."
+                "We keep the place for you until %(deadline)s (%(zone)s): your current ticket "
+                "stays valid until you pay, then you receive the new ticket and the old one "
+                "no longer admits anyone."
             )
-            % {"deadline": date_format(localtime(charge.expires_at), "DATETIME_FORMAT")},
+            % {
+                "deadline": date_format(localtime(charge.expires_at), "DATETIME_FORMAT"),
+                "zone": date_format(localtime(charge.expires_at), "T"),
+            },
         ]
         return _notice(
             to=order.buyer_email,
