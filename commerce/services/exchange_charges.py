@@ -81,8 +81,6 @@ def request_exchange_payment(*, ticket: Ticket, tier, actor=None) -> ExchangeCha
         order = plan.ticket.order
         if plan.difference_minor <= 0:
             raise CommerceError("exchange_not_dearer")
-        if ExchangeCharge.objects.filter(ticket=plan.ticket, status=AWAITING).exists():
-            raise CommerceError("exchange_payment_pending")
         charge = ExchangeCharge.objects.create(
             order=order,
             ticket=plan.ticket,

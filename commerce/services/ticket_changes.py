@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from commerce.exceptions import CommerceError, InsufficientInventory
 from commerce.models import (
+    ExchangeChargeStatus,
     Order,
     OrderItem,
     Refund,
@@ -167,7 +168,8 @@ def plan_exchange(*, ticket: Ticket, tier: TicketTier, now) -> ExchangePlan:
     """The rules of every exchange (direct, or waiting for the difference to be paid),
     inside the caller's transaction: the order and ticket rows locked, the ticket
     valid and its event not over, the target event live and the tier on sale now,
-    another tier, the same organization and currency, the add-on rule kept. A
+    another tier, the same organization and currency, the add-on rule kept, no other
+    exchange of it waiting for payment (exchange_payment_pending). A
     refusal is the CommerceError naming the rule; nothing is changed here."""
     target = EventPage.objects.get(pk=tier.page_id)
     _refuse_unsellable(target, tier, now)
@@ -181,6 +183,8 @@ def plan_exchange(*, ticket: Ticket, tier: TicketTier, now) -> ExchangePlan:
     if tier.currency != order.currency:
         raise CommerceError("exchange_other_currency", currency=order.currency)
     _refuse_broken_requirements(locked, tier)
+    if locked.exchange_charges.filter(status=ExchangeChargeStatus.AWAITING_PAYMENT).exists():
+        raise CommerceError("exchange_payment_pending")  # cancel that one first
     return ExchangePlan(locked, source, target, tier, tier.price_minor - paid_for(locked))
 
 

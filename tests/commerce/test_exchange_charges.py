@@ -33,7 +33,7 @@ from commerce.services.exchange_charges import (
 from commerce.services.holds import LineRequest, place_hold
 from commerce.services.orders import handle_webhook
 from commerce.services.refunds import cancel_order, paid_for, refund_order
-from commerce.services.ticket_changes import transfer_ticket
+from commerce.services.ticket_changes import exchange_ticket, transfer_ticket
 from commerce.services.ticket_checks import verify_ticket
 from commerce.tickets import InvalidTicket, ticket_payload
 from tests.commerce.payments import post_webhook, signed_event
@@ -86,10 +86,15 @@ def test_a_dearer_exchange_reserves_the_place_at_once_and_keeps_the_old_ticket(e
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.VALID and verify_ticket(ticket_payload(ticket)) == ticket
     assert pay_url(charge).endswith(f"/exchanges/{charge.pk}/{charge.token}/")
-    # One awaiting exchange per ticket.
+    # One awaiting exchange per ticket, and no other exchange of it meanwhile.
+    for other in ("Seated", "Student"):
+        with pytest.raises(CommerceError) as refusal:
+            exchange_ticket(ticket=ticket, tier=tier(event, other))
+        assert refusal.value.code == "exchange_payment_pending"
     with pytest.raises(CommerceError) as refusal:
-        ask(ticket, event, "Seated")
-    assert refusal.value.code in ("exchange_payment_pending", "exchange_not_dearer")
+        ask(ticket, event, "VIP")
+    assert refusal.value.code == "exchange_payment_pending"
+    assert ExchangeCharge.objects.filter(ticket=ticket).count() == 1
 
 
 @pytest.mark.django_db
