@@ -19,7 +19,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import ModelLogEntry
 
-from commerce.models import EmailDelivery, Order, Ticket
+from commerce.models import EmailDelivery, ExchangeCharge, Order, Ticket
 from crm.customer_search import customer_key, customer_scope
 from crm.models import CaseMessage, MessageKind, SupportCase
 from fulfilment.models import PreOrder, TicketCredential
@@ -112,6 +112,12 @@ def _orders(scope, email: str, account) -> list[Order]:
             "items",
             Prefetch("tickets", queryset=tickets),
             "refunds",
+            Prefetch(
+                "exchange_charges",
+                queryset=ExchangeCharge.objects.select_related("ticket", "new_ticket").order_by(
+                    "-created_at"
+                ),
+            ),
             Prefetch("email_deliveries", queryset=EmailDelivery.objects.order_by("created_at")),
         )
         .order_by("-created_at", "-pk")

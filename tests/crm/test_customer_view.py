@@ -251,3 +251,19 @@ def test_an_action_button_shows_only_once_its_url_exists():
         '{% optional_url "bilten_customers:search" q="a b" as search %}[{{ search }}]'
     )
     assert template.render(Context()) == "[][/admin/crm/customers/?q=a+b]"
+
+
+def test_the_customer_page_lists_exchanges_waiting_for_payment(client, support, organization, lea):
+    from commerce.services.exchange_charges import request_exchange_payment
+    from tests.factories import make_event
+
+    _member, order = lea
+    later = make_event(organization, "Aurora Late Show", tiers=[("VIP", 6000, None)])
+    charge = request_exchange_payment(ticket=order.tickets.first(), tier=later.tiers.get())
+    client.force_login(support)
+
+    html = client.get(page_of("lea@example.com")).content.decode()
+
+    assert f'data-exchange-charge="{charge.pk}"' in html
+    assert 'data-status="awaiting_payment"' in html and "Awaiting payment" in html
+    assert "€35.00" in html and f"/admin/crm/exchanges/{charge.pk}/cancel/" in html
