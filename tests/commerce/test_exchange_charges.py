@@ -431,3 +431,23 @@ def test_exchange_references_are_handed_to_the_exchange_service():
 
     assert exchange_charges.owner_of in payment_owners._lookups
     assert DemoGateway.name == "demo"
+
+
+@pytest.mark.django_db
+def test_the_scheduled_task_expires_due_exchanges(event, bought):
+    from django_q.models import Schedule
+
+    from commerce import tasks
+
+    order, ticket = bought
+    charge = ask(ticket, event)
+    ExchangeCharge.objects.filter(pk=charge.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    schedule = Schedule.objects.get(name="expire exchange charges")
+    assert schedule.func == "commerce.tasks.expire_exchange_charges"
+
+    assert tasks.expire_exchange_charges() == 1
+    assert tasks.expire_exchange_charges() == 0
+    charge.refresh_from_db()
+    assert charge.status == ExchangeChargeStatus.EXPIRED and left(event)["VIP"] == 1

@@ -150,3 +150,43 @@ def test_a_charge_of_another_amount_is_refunded_in_full_not_by_the_order_total(
     refunded = Payment.objects.get()
     assert (refunded.status, refunded.amount_minor) == ("refunded", 9999)
     assert "€99.99" in mailoutbox[0].body
+
+
+def test_an_exchange_difference_is_a_stripe_payment_intent_paid_through_the_webhook(
+    client, stripe_api, event, settings
+):
+    from commerce.models import ExchangeCharge, TicketStatus
+    from commerce.services.exchange_charges import request_exchange_payment
+    from event_pages.models import TicketTier
+    from tests.commerce.test_ticket_transfer import buy
+
+    settings.PAYMENT_GATEWAY = "demo"
+    order = buy(event, General=1)
+    settings.PAYMENT_GATEWAY = "stripe"
+    vip = TicketTier.objects.create(
+        page=event, name="VIP", price_minor=6000, currency="EUR", sort_order=9
+    )
+    event.save_revision().publish()
+    ticket = order.tickets.get()
+
+    charge = request_exchange_payment(ticket=ticket, tier=TicketTier.objects.get(pk=vip.pk))
+
+    intent = stripe_api.intents[charge.reference]
+    assert (intent["amount"], intent["currency"]) == (3500, "eur")
+    assert intent["metadata"] == {
+        "exchange_charge_id": str(charge.pk),
+        "order_id": str(order.pk),
+    }
+    assert charge.gateway == "stripe" and charge.client_secret == intent["client_secret"]
+    page = client.get(f"/exchanges/{charge.pk}/{charge.token}/").content.decode()
+    assert 'id="stripe-form"' in page and charge.client_secret in page
+    assert "pk_test_local" in page and 'name="card_number"' not in page
+
+    payload, signature = stripe_event(charge.reference)
+    assert post_webhook(client, payload, signature).json() == {"status": "pending"}
+    stripe_api.succeed(charge.reference)
+    payload, signature = stripe_event(charge.reference)
+    assert post_webhook(client, payload, signature).json() == {"status": "exchange_completed"}
+    charge = ExchangeCharge.objects.get(pk=charge.pk)
+    ticket.refresh_from_db()
+    assert charge.status == "paid" and ticket.status == TicketStatus.VOID
