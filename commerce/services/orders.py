@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from commerce import payment_owners
 from commerce.audit import PAYMENT_REFUNDED
 from commerce.models import (
+    ExchangeCharge,
     FollowUpStatus,
     HoldStatus,
     Order,
@@ -92,7 +93,7 @@ def handle_webhook(*, payload: bytes, signature: str, gateway=None) -> str:
     with transaction.atomic():
         if event_type in HANDLED_TYPES:
             outcome = apply(reference=reference, gateway=gateway)
-        elif event_type in REFUND_TYPES and owner is None:
+        elif event_type in REFUND_TYPES and (owner is None or _is_exchange_charge(reference)):
             outcome = apply_gateway_refunds(reference=reference, gateway=gateway)
         else:
             outcome = "ignored"
@@ -198,16 +199,32 @@ def apply_gateway_state(*, reference: str, gateway, truth=None) -> str:
 
 
 def apply_gateway_refunds(*, reference: str, gateway) -> str:
-    """Record the refunds the gateway holds for an order's payment (never the payload's
-    word): "refund_recorded", or "refunds_known" when every one was already recorded."""
+    """Record the refunds the gateway holds for an order's payment, or for an exchange
+    difference paid on it (never the payload's word): "refund_recorded", or
+    "refunds_known" when every one was already recorded."""
     from commerce.services.refunds import reconcile_gateway_refunds
 
+    charge = None
     order = Order.objects.filter(payment_reference=reference, payment_provider=gateway.name).first()
+    if order is None and reference:
+        charge = (
+            ExchangeCharge.objects.select_related("order")
+            .filter(reference=reference, gateway=gateway.name)
+            .first()
+        )
+        order = charge.order if charge is not None else None
     if order is None or not reference:
         logger.warning("refund event for unknown order payment %s", reference)
         return "unknown_payment"
-    recorded = reconcile_gateway_refunds(order=order, listed=gateway.refunds(reference))
+    recorded = reconcile_gateway_refunds(
+        order=order, listed=gateway.refunds(reference), charge=charge
+    )
     return "refund_recorded" if recorded else "refunds_known"
+
+
+def _is_exchange_charge(reference: str) -> bool:
+    """Refunds of an exchange's difference are the order's money: commerce records them."""
+    return bool(reference) and ExchangeCharge.objects.filter(reference=reference).exists()
 
 
 def amount_mismatch(*, payment: Payment, truth) -> str:

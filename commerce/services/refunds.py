@@ -250,7 +250,7 @@ def _count_by_item(queryset):
     return queryset.values("item_id").annotate(n=Count("pk")).values_list("item_id", "n")
 
 
-def reconcile_gateway_refunds(*, order: Order, listed=None) -> int:
+def reconcile_gateway_refunds(*, order: Order, listed=None, charge=None) -> int:
     """Record the provider's refunds of `order` that we have no row for; returns how many.
 
     The provider is asked (`listed`: its answer, when the caller already has it)
@@ -262,9 +262,16 @@ def reconcile_gateway_refunds(*, order: Order, listed=None) -> int:
     known refund the provider now reports succeeded or failed is updated (a
     failed one is taken off `refunded_minor` again). Replays change nothing.
     Raises PaymentError when the provider cannot be reached.
+
+    `charge`: the refunds are of that exchange difference's payment (a PAID
+    ExchangeCharge of the order), not of the order's own; each is recorded on it, at
+    most what is left of it.
     """
     if listed is None:
-        listed = get_gateway(order.payment_provider).refunds(order.payment_reference)
+        if charge is not None:
+            listed = get_gateway(charge.gateway).refunds(charge.reference)
+        else:
+            listed = get_gateway(order.payment_provider).refunds(order.payment_reference)
     with transaction.atomic():
         locked = _lock_order(order)
         references = [made.reference for made in listed]
@@ -274,7 +281,7 @@ def reconcile_gateway_refunds(*, order: Order, listed=None) -> int:
             status = GATEWAY_STATUS.get(made.status, RefundStatus.PENDING)
             row = known.get(made.reference)
             if row is None and status != RefundStatus.FAILED:
-                recorded += _record_gateway_refund(locked, made, status)
+                recorded += _record_gateway_refund(locked, made, status, charge)
             elif row is not None and row.status != status:
                 _update_refund_status(locked, row, status)
         if recorded and locked.paid_minor and not locked.refundable_minor:
@@ -287,8 +294,10 @@ def reconcile_gateway_refunds(*, order: Order, listed=None) -> int:
     return recorded
 
 
-def _record_gateway_refund(order: Order, made, status) -> int:
+def _record_gateway_refund(order: Order, made, status, charge=None) -> int:
     amount = min(made.amount_minor, order.refundable_minor)
+    if charge is not None:
+        amount = min(amount, _left_on_charge(order, charge))
     if amount != made.amount_minor:
         logger.error(
             "gateway refund %s of %s on order %s is more than its refundable %s",
@@ -307,11 +316,24 @@ def _record_gateway_refund(order: Order, made, status) -> int:
         status=status,
         source=RefundSource.GATEWAY,
         reference=made.reference,
+        exchange_charge=charge,
     )
     order.refunded_minor += amount
     order.status = _status_after(order, cancel=False)
     _log(order, ORDER_REFUNDED, made.reference, amount, before)
     return 1
+
+
+def _left_on_charge(order: Order, charge) -> int:
+    """What is still refundable of an exchange difference's payment."""
+    if charge.status != ExchangeChargeStatus.PAID:
+        return 0
+    refunded = (
+        order.refunds.filter(exchange_charge=charge)
+        .exclude(status=RefundStatus.FAILED)
+        .aggregate(total=Sum("amount_minor"))["total"]
+    )
+    return max(charge.amount_minor - (refunded or 0), 0)
 
 
 def _update_refund_status(order: Order, row: Refund, status) -> None:

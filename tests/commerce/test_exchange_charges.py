@@ -451,3 +451,36 @@ def test_the_scheduled_task_expires_due_exchanges(event, bought):
     assert tasks.expire_exchange_charges() == 0
     charge.refresh_from_db()
     assert charge.status == ExchangeChargeStatus.EXPIRED and left(event)["VIP"] == 1
+
+
+@pytest.mark.django_db
+def test_a_dashboard_refund_of_the_difference_is_recorded_once_on_the_order(event, bought, client):
+    from commerce.payments.demo import signed_refund_event
+
+    order, ticket = bought
+    charge = ask(ticket, event)
+    pay(charge)
+    charge.refresh_from_db()
+    # Refunded in the provider's dashboard, on the difference's own payment.
+    made = DemoGateway().refund(
+        reference=charge.reference, amount_minor=1000, idempotency_key="dash-diff"
+    )
+    payload, signature = signed_refund_event(reference=charge.reference)
+
+    assert post_webhook(client, payload, signature).json() == {"status": "refund_recorded"}
+    assert post_webhook(client, payload, signature).json() == {"status": "duplicate"}
+    replay = signed_refund_event(reference=charge.reference)  # a new event id, same refund
+    assert post_webhook(client, *replay).json() == {"status": "refunds_known"}
+
+    row = order.refunds.get()
+    assert (row.reference, row.amount_minor, row.exchange_charge) == (made.reference, 1000, charge)
+    order.refresh_from_db()
+    assert order.refunded_minor == 1000 and order.refundable_minor == 4000
+    # What is left of the difference (15.00) and the order payment (25.00) still refunds.
+    rest = refund_order(order=order, reason="cannot come")
+    assert rest.whole_amount_minor == 4000
+    assert {(r.charge_reference, r.amount_minor) for r in DemoRefund.objects.all()} == {
+        (charge.reference, 1000),
+        (charge.reference, 1500),
+        (order.payment_reference, 2500),
+    }
