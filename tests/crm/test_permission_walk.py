@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.roles import make_organizer
+from commerce.services.exchange_charges import request_exchange_payment
 from crm.customer_search import customer_key
 from crm.models import CasePriority, CaseSource, RefundPolicy
 from crm.services.cases import open_case
@@ -38,10 +39,17 @@ DENIED = {403, 302}  # a Wagtail admin refusal: 403, or back to the dashboard/lo
 
 @pytest.fixture
 def world(organization, other_organization):
-    event = make_event(organization, "Harbour Night", capacity=10, starts_in_days=30)
+    event = make_event(
+        organization,
+        "Harbour Night",
+        capacity=10,
+        starts_in_days=30,
+        tiers=(("General", 2500, None), ("VIP", 6000, None)),
+    )
     make_event(other_organization, "Elsewhere", capacity=10, starts_in_days=30)
     order = buy(event, General=2)
-    ticket = order.tickets.first()
+    ticket, upgraded = order.tickets.order_by("pk")
+    exchange = request_exchange_payment(ticket=upgraded, tier=event.tiers.get(name="VIP"))
     case = open_case(
         subject="Where are my tickets?",
         customer_email=order.buyer_email,
@@ -65,7 +73,14 @@ def world(organization, other_organization):
     users["other_organizer"] = make_user("org-b@example.com", is_staff=True)
     make_organizer(users["other_organizer"], other_organization)
     users["attendee"] = make_user("bea-account@example.com")
-    return {"order": order, "ticket": ticket, "case": case, "policy": policy, "users": users}
+    return {
+        "order": order,
+        "ticket": ticket,
+        "exchange": exchange,
+        "case": case,
+        "policy": policy,
+        "users": users,
+    }
 
 
 def client_for(user) -> Client:
@@ -93,6 +108,9 @@ def admin_screens(world) -> dict[str, str]:
         "resend": reverse("crm_order_resend", args=[order.number]),
         "transfer": reverse("crm_ticket_transfer", args=[ticket.code]),
         "exchange": reverse("crm_ticket_exchange", args=[ticket.code]),
+        "cancel exchange payment": reverse(
+            "crm_exchange_payment_cancel", args=[world["exchange"].pk]
+        ),
         "refund policies": "/admin/crm/refund-policies/",
         "refund policy": f"/admin/crm/refund-policies/edit/{world['policy'].pk}/",
         "SLA settings": "/admin/settings/crm/supportsettings/",
@@ -111,6 +129,7 @@ def api_endpoints(world) -> dict[str, str]:
 
 OBJECT_SCREENS = {
     "case",
+    "cancel exchange payment",
     "case history",
     "customer",
     "refund",
@@ -119,7 +138,13 @@ OBJECT_SCREENS = {
     "transfer",
     "exchange",
 }
-ORGANIZER_MAY_NOT = {"cancel", "transfer", "exchange", "SLA settings"}
+ORGANIZER_MAY_NOT = {
+    "cancel",
+    "transfer",
+    "exchange",
+    "cancel exchange payment",
+    "SLA settings",
+}
 LISTS = {
     "case list",
     "case list results",
