@@ -1,24 +1,26 @@
 """Ticket CSV upload (issue 9 §2): read, validate, report, and store in one transaction.
 
 The file is the promoter's list of ticket logins, one per row, with the headers
-exactly `Event,Variant,Email,Password`:
+exactly `Event,Variant,Email,Password`. The rows are imported by django-import-export:
+fulfilment.resources.TicketCredentialResource says what each column must hold and
+builds, checks and saves the TicketCredential of a row.
 
-- `Event` is the event page's id or its slug (any language's copy); the event must
-  take pre-orders (have a PreOrderOffer);
-- `Variant` names one of the offer's variants (case-insensitive); it may be empty only
-  when the offer has no variants;
-- `Email` and `Password` are the ticket's login.
+This module reads the file as a whole: UTF-8 with or without a byte order mark, CRLF
+or LF line ends, quoted fields (the csv module, strict), at most MAX_ROWS data rows and
+MAX_BYTES bytes, the exact header. Whole-file problems raise InvalidCSV (one message).
+The rows then go into a tablib Dataset and through the resource:
 
-The file is UTF-8 with or without a byte order mark, with CRLF or LF line ends and
-quoted fields (the csv module); at most MAX_ROWS data rows and MAX_BYTES bytes.
-Whole-file problems raise InvalidCSV (one message); row problems are reported per
-row. Row numbers count the header as row 1, so the first data row is row 2 (the
-line a spreadsheet shows), blank lines included.
+- `validate` is the resource's dry run (`import_data(dry_run=True)`: every row is
+  cleaned, built and checked as for real, nothing is inserted); its Result becomes the
+  report — one reason per rejected row, the first 20 rows with passwords masked, the
+  coverage of demand;
+- `store` imports a validated report's valid rows for real (`dry_run=False`,
+  `use_transactions=True`, bulk inserts) with a TicketUpload carrying the report, in
+  one transaction: every valid row, or nothing (CommitFailed); `commit` is both.
 
-`validate` never writes; `commit` validates again and stores every valid row in one
-transaction (bulk insert, passwords encrypted with fulfilment.crypto) with a
-TicketUpload carrying the report, or stores nothing. Passwords never appear in a
-report, a log line or an exception.
+Row numbers count the header as row 1, so the first data row is row 2 (the line a
+spreadsheet shows), blank lines included. Passwords are stored encrypted
+(fulfilment.crypto) and never appear in a report, a log line or an exception.
 """
 
 import csv
@@ -27,15 +29,14 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+import tablib
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from import_export.exceptions import ImportError as ImportFailed
 
-from accounts.roles import FULFILMENT, PLATFORM_ADMIN, roles_of
-from event_pages.models import EventPage
-from event_pages.permissions import events_of, organization_keys_for
+from event_pages.permissions import organization_keys_for
 from fulfilment.models import (
     PAID_STATUSES,
     AssignmentLog,
@@ -44,18 +45,20 @@ from fulfilment.models import (
     TicketCredential,
     TicketUpload,
 )
+from fulfilment.resources import (
+    HEADERS,
+    MASK,
+    TicketCredentialResource,
+    is_duplicate,
+    may_upload_anywhere,
+    reason_of,
+)
 
 logger = logging.getLogger(__name__)
 
-HEADERS = ["Event", "Variant", "Email", "Password"]
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024  # 5 MB (5,242,880 bytes)
 PREVIEW_ROWS = 20
-FIRST_DATA_ROW = 2  # the header is row 1
-MASK = "••••••••"  # the same length for every password: says nothing about it
-MAX_LENGTHS = {"Event": 255, "Variant": 80, "Email": 254, "Password": 255}
-LOOKUP_CHUNK = 2000
-UPLOAD_ROLES = frozenset({FULFILMENT, PLATFORM_ADMIN})
 
 
 class InvalidCSV(ValueError):
@@ -74,27 +77,9 @@ class CommitFailed(RuntimeError):
 # --- who may upload -------------------------------------------------------------
 
 
-def may_upload_anywhere(user) -> bool:
-    """The Fulfilment group (and the Platform admin) upload to every event."""
-    return bool(roles_of(user) & UPLOAD_ROLES)
-
-
 def may_upload(user) -> bool:
     """Whether the upload screen and API are for `user` at all (organizers: their events)."""
     return may_upload_anywhere(user) or bool(organization_keys_for(user))
-
-
-def _own_event_keys(user, event_keys) -> set:
-    if may_upload_anywhere(user):
-        return set(event_keys)
-    organization_keys = organization_keys_for(user)
-    if not organization_keys:
-        return set()
-    return set(
-        events_of(organization_keys)
-        .filter(translation_key__in=event_keys)
-        .values_list("translation_key", flat=True)
-    )
 
 
 # --- the report -----------------------------------------------------------------
@@ -218,189 +203,99 @@ def _parse(data: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
-# --- resolving events and variants ----------------------------------------------
+# --- validation: import-export's dry run -----------------------------------------
 
 
-def _resolve_events(values: set[str]) -> dict:
-    """{Event value: PreOrderOffer, or a reason string} for each distinct Event value."""
-    ids = {int(v) for v in values if v.isdigit()}
-    keys_by_id = dict(EventPage.objects.filter(pk__in=ids).values_list("pk", "translation_key"))
-    slugs = {v for v in values if not (v.isdigit() and int(v) in keys_by_id)}
-    keys_by_slug: dict[str, set] = {}
-    for slug, key in EventPage.objects.filter(slug__in=slugs).values_list(
-        "slug", "translation_key"
-    ):
-        keys_by_slug.setdefault(slug, set()).add(key)
-    all_keys = set(keys_by_id.values()) | {k for keys in keys_by_slug.values() for k in keys}
-    offers = {
-        offer.event_key: offer
-        for offer in PreOrderOffer.objects.filter(event_key__in=all_keys)
-        .select_related("event")
-        .prefetch_related("variants")
-    }
-    resolved = {}
-    for value in values:
-        if value.isdigit() and int(value) in keys_by_id:
-            keys = {keys_by_id[int(value)]}
-        else:
-            keys = keys_by_slug.get(value, set())
-        if not keys:
-            resolved[value] = _("Event “%(event)s”: no event has this id or slug.") % {
-                "event": value
-            }
-            continue
-        with_offer = [offers[key] for key in keys if key in offers]
-        if not with_offer:
-            resolved[value] = _("Event “%(event)s” does not take pre-orders.") % {"event": value}
-        elif len(with_offer) > 1:
-            resolved[value] = _(
-                "Event “%(event)s”: several events have this slug; give the event's id."
-            ) % {"event": value}
-        else:
-            resolved[value] = with_offer[0]
-    return resolved
-
-
-def _variant_of(offer, label: str):
-    """(Variant or None, reason or None) for the Variant column of a row."""
-    variants = list(offer.variants.all())
-    if not label:
-        if variants:
-            return None, _("Variant is empty; “%(event)s” has the variants %(names)s.") % {
-                "event": offer.event.title,
-                "names": ", ".join(v.name for v in variants),
-            }
-        return None, None
-    wanted = label.casefold()
-    for variant in variants:
-        if variant.name.casefold() == wanted:
-            return variant, None
-    if not variants:
-        return None, _("Variant “%(variant)s”: “%(event)s” has no variants (leave it empty).") % {
-            "variant": label,
-            "event": offer.event.title,
-        }
-    return None, _("Variant “%(variant)s” is not a variant of “%(event)s” (%(names)s).") % {
-        "variant": label,
-        "event": offer.event.title,
-        "names": ", ".join(v.name for v in variants),
-    }
-
-
-def _row_problem(fields: list[str]) -> str | None:
-    if len(fields) != len(HEADERS):
-        return _("Expected 4 columns (Event,Variant,Email,Password), found %(count)s.") % {
-            "count": len(fields)
-        }
-    for name, value in zip(HEADERS, fields, strict=True):
-        if len(value.strip()) > MAX_LENGTHS[name]:
-            return _("%(column)s is longer than %(limit)s characters.") % {
-                "column": name,
-                "limit": MAX_LENGTHS[name],
-            }
-    event, _variant, email, password = (value.strip() for value in fields)
-    if not event:
-        return _("Event is empty (give the event's id or slug).")
-    if not email:
-        return _("Email is empty.")
-    if not password:
-        return _("Password is empty.")
-    try:
-        validate_email(email)
-    except ValidationError:
-        return _("Email “%(email)s” is not a valid email address.") % {"email": email}
-    return None
-
-
-def _stored_fingerprints(pairs: set[tuple]) -> set[tuple]:
-    """Which (event_key, fingerprint) pairs are already stored."""
-    found = set()
-    by_key: dict = {}
-    for key, print_ in pairs:
-        by_key.setdefault(key, []).append(print_)
-    for key, prints in by_key.items():
-        for start in range(0, len(prints), LOOKUP_CHUNK):
-            chunk = prints[start : start + LOOKUP_CHUNK]
-            found.update(
-                (key, p)
-                for p in TicketCredential.objects.filter(
-                    event_key=key, fingerprint__in=chunk
-                ).values_list("fingerprint", flat=True)
-            )
-    return found
-
-
-# --- validation -----------------------------------------------------------------
-
-
-def validate(data: bytes, *, user, filename: str = "") -> ImportReport:
-    """The report of a file; raises InvalidCSV for whole-file problems. Writes nothing."""
-    rows = _parse(data)
-    report = ImportReport(filename=filename, rows=len(rows))
-    events = _resolve_events(
-        {fields[0].strip() for _n, fields in rows if len(fields) == len(HEADERS)}
-    )
-    offers = [o for o in events.values() if isinstance(o, PreOrderOffer)]
-    own_keys = _own_event_keys(user, {o.event_key for o in offers})
-
-    candidates = []
-    outcome = {}  # row number -> reason (None: valid)
+def _dataset(rows, report) -> tuple[tablib.Dataset, list[int]]:
+    """The rows of 4 fields as a Dataset, and their row numbers; a row of another width
+    is malformed at once (a Dataset holds rows of one width only)."""
+    fitting, numbers = [], []
     for number, fields in rows:
-        reason = _row_problem(fields)
-        if reason is None:
-            event_value, label, email, password = (value.strip() for value in fields)
-            offer = events[event_value]
-            if not isinstance(offer, PreOrderOffer):
-                reason = offer
-            elif offer.event_key not in own_keys:
-                reason = _(
-                    "Event “%(event)s” is not your event: "
-                    "upload only to your organization's events."
-                ) % {"event": event_value}
-            else:
-                variant, reason = _variant_of(offer, label)
-        if reason is not None:
-            report.malformed += 1
-            report.errors.append({"row": number, "reason": reason})
-            outcome[number] = reason
+        if len(fields) == len(HEADERS):
+            fitting.append(fields)
+            numbers.append(number)
             continue
-        print_ = TicketCredential.fingerprint_of(offer.event_key, email, password)
-        candidates.append(ValidRow(number, offer, variant, label, email, password, print_))
-
-    stored = _stored_fingerprints({(c.offer.event_key, c.fingerprint) for c in candidates})
-    first_seen = {}
-    for candidate in candidates:
-        pair = (candidate.offer.event_key, candidate.fingerprint)
-        if pair in first_seen:
-            reason = _("Duplicate of row %(row)s (same Event, Email and Password).") % {
-                "row": first_seen[pair]
+        report.malformed += 1
+        report.errors.append(
+            {
+                "row": number,
+                "reason": _("Expected 4 columns (Event,Variant,Email,Password), found %(count)s.")
+                % {"count": len(fields)},
             }
-        elif pair in stored:
-            reason = _("Already uploaded: a stored ticket has the same Event, Email and Password.")
-        else:
-            first_seen[pair] = candidate.row
-            report.valid_rows.append(candidate)
-            outcome[candidate.row] = None
+        )
+    return tablib.Dataset(*fitting, headers=HEADERS), numbers
+
+
+def _failure(result):
+    """The first error of an import that is not a row's validation error, if any."""
+    errors = [*result.base_errors, *(e for _n, row in result.row_errors() for e in row)]
+    return errors[0].error if errors else None
+
+
+def _add_rows(report, resource, result, dataset, numbers) -> None:
+    """The import's Result in the report: the valid rows, one reason per rejected row."""
+    for number, values, row_result in zip(numbers, dataset.dict, result.rows, strict=True):
+        error = row_result.validation_error
+        if error is not None:
+            if is_duplicate(error):
+                report.duplicates += 1
+            else:
+                report.malformed += 1
+            report.errors.append({"row": number, "reason": reason_of(resource, error, values)})
             continue
-        report.duplicates += 1
-        report.errors.append({"row": candidate.row, "reason": reason})
-        outcome[candidate.row] = reason
+        ticket = row_result.instance
+        report.valid_rows.append(
+            ValidRow(
+                row=number,
+                offer=resource.lookups.offer_of(values["Event"]),
+                variant=ticket.variant,
+                variant_label=ticket.variant_label,
+                email=ticket.login_email,
+                password=values["Password"].strip(),
+                fingerprint=ticket.fingerprint,
+            )
+        )
     report.errors.sort(key=lambda error: error["row"])
     report.valid = len(report.valid_rows)
 
+
+def _preview(rows, errors) -> list[dict]:
+    """The first rows as uploaded, passwords masked, each with its problem (or None)."""
+    problems = {error["row"]: error["reason"] for error in errors}
+    preview = []
     for number, fields in rows[:PREVIEW_ROWS]:
         padded = (list(fields) + ["", "", "", ""])[:4]
-        report.preview.append(
+        preview.append(
             {
                 "row": number,
                 "event": padded[0].strip(),
                 "variant": padded[1].strip(),
                 "email": padded[2].strip(),
                 "password": MASK if padded[3].strip() else "",
-                "problem": outcome.get(number),
+                "problem": problems.get(number),
             }
         )
-    report.coverage = coverage(offers_in_file=offers, valid_rows=report.valid_rows)
+    return preview
+
+
+def validate(data: bytes, *, user, filename: str = "") -> ImportReport:
+    """The report of a file: the resource's dry run. Raises InvalidCSV for whole-file
+    problems; writes nothing."""
+    rows = _parse(data)
+    report = ImportReport(filename=filename, rows=len(rows))
+    dataset, numbers = _dataset(rows, report)
+    resource = TicketCredentialResource()
+    result = resource.import_data(
+        dataset, dry_run=True, use_transactions=True, user=user, row_numbers=numbers
+    )
+    failure = _failure(result)
+    if failure is not None:
+        raise failure
+    _add_rows(report, resource, result, dataset, numbers)
+    report.preview = _preview(rows, report.errors)
+    report.coverage = coverage(
+        offers_in_file=resource.lookups.usable_offers(), valid_rows=report.valid_rows
+    )
     return report
 
 
@@ -459,9 +354,17 @@ def commit(
 
 
 def store(report: ImportReport, *, user, ip_address=None) -> TicketUpload | None:
-    """Store a validated report's rows in one transaction; None when it has no valid row."""
+    """Import a validated report's rows for real, in one transaction with their
+    TicketUpload: all of them, or nothing (CommitFailed). None when it has no valid row."""
     if not report.valid_rows:
         return None
+    dataset = tablib.Dataset(
+        *(
+            [str(row.offer.event_id), row.variant_label, row.email, row.password]
+            for row in report.valid_rows
+        ),
+        headers=HEADERS,
+    )
     try:
         with transaction.atomic():
             upload = TicketUpload.objects.create(
@@ -471,9 +374,14 @@ def store(report: ImportReport, *, user, ip_address=None) -> TicketUpload | None
                 stored=report.valid,
                 report=report.as_dict(),
             )
-            TicketCredential.objects.bulk_create(
-                [_credential(row, upload) for row in report.valid_rows],
-                batch_size=1000,
+            TicketCredentialResource().import_data(
+                dataset,
+                dry_run=False,
+                use_transactions=True,
+                raise_errors=True,  # the first failing row undoes everything
+                user=user,
+                upload=upload,
+                row_numbers=[row.row for row in report.valid_rows],
             )
             per_event = Counter(row.offer.event_key for row in report.valid_rows)
             AssignmentLog.objects.bulk_create(
@@ -493,16 +401,13 @@ def store(report: ImportReport, *, user, ip_address=None) -> TicketUpload | None
             transaction.on_commit(
                 lambda: _queue_assignment(event_keys, upload.pk, upload.uploaded_by_id, ip_address)
             )
+    except ImportFailed as failed:
+        # Never log or chain the ImportError itself: its text holds the row, password too.
+        if not isinstance(failed.error, IntegrityError | ValidationError):
+            raise failed.error from None
+        raise _commit_failed(report, dataset, failed.error, failed.number) from None
     except IntegrityError:
-        logger.warning(
-            "ticket upload %r not stored: a ticket in it was stored meanwhile", report.filename
-        )
-        raise CommitFailed(
-            _(
-                "Nothing was stored: some of these tickets were stored by another upload "
-                "meanwhile. Upload the file again to see which."
-            )
-        ) from None
+        raise _commit_failed(report, dataset, None, None) from None
     logger.info(
         "ticket upload %s stored %s tickets from %r (%s rows, %s duplicates, %s malformed)",
         upload.pk,
@@ -515,17 +420,27 @@ def store(report: ImportReport, *, user, ip_address=None) -> TicketUpload | None
     return upload
 
 
-def _credential(row: ValidRow, upload: TicketUpload) -> TicketCredential:
-    ticket = TicketCredential(
-        event_id=row.offer.event_id,
-        event_key=row.offer.event_key,
-        variant=row.variant,
-        variant_label=row.variant_label,
-        login_email=row.email,
-        upload=upload,
+def _commit_failed(report: ImportReport, dataset, error, number) -> CommitFailed:
+    """Why a commit stored nothing: a ticket stored meanwhile (the unique fingerprint or
+    the duplicate check), or a row that is no longer valid (its event, its variant)."""
+    if not isinstance(error, ValidationError) or is_duplicate(error):
+        logger.warning(
+            "ticket upload %r not stored: a ticket in it was stored meanwhile", report.filename
+        )
+        return CommitFailed(
+            _(
+                "Nothing was stored: some of these tickets were stored by another upload "
+                "meanwhile. Upload the file again to see which."
+            )
+        )
+    row = report.valid_rows[number - 1].row
+    logger.warning("ticket upload %r not stored: row %s no longer valid", report.filename, row)
+    values = dataset.dict[number - 1]
+    reason = reason_of(TicketCredentialResource(), error, values)
+    return CommitFailed(
+        _("Nothing was stored: row %(row)s is no longer valid (%(reason)s). Upload the file again.")
+        % {"row": row, "reason": reason}
     )
-    ticket.seal_password(row.password)
-    return ticket
 
 
 def _actor_label(user) -> str:
