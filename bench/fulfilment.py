@@ -7,8 +7,9 @@ CSV of as many tickets in memory, then times what happens when an admin commits 
 
   validate  csv_import.validate: parse, resolve events and variants, duplicates
             within the file and against stored tickets (the preview/confirmation)
-  commit    csv_import.store: every password encrypted, one bulk insert, the
-            upload's report, the assignment queued
+  commit    csv_import.store: the rows imported through the django-import-export
+            Resource (every password encrypted, bulk inserts in one transaction),
+            the upload's report, the assignment queued
   assign    assignment.run_assignments: what the queued task runs (FIFO per
             variant, one-to-one, the assignment log), in this process
   queue     the delivery emails queued on the django-q broker (Redis), in batches
