@@ -386,6 +386,10 @@ class CaseHistoryView(HistoryView):
     def get_edit_url(self, instance):
         return case_url(instance)  # the case screen: cases change there, not in a form
 
+    @cached_property
+    def header_buttons(self):
+        return [HeaderButton(_("Open the case"), url=case_url(self.object), icon_name="tasks")]
+
 
 # --- The list's export --------------------------------------------------------------------
 

@@ -347,7 +347,7 @@ def test_a_cases_history_lists_who_opened_and_changed_it(client, agent, organize
     assert "Ada Agent" in html
     assert "Created" in html  # Wagtail's entry for the new case
     assert html.count("<tr") >= 3  # header, created, changed
-    assert f'href="/admin/crm/cases/{case.pk}/"' in html  # "Edit" is the case screen
+    assert f'href="/admin/crm/cases/{case.pk}/"' in html and "Open the case" in html
 
     theirs = open_about(paid_order(other_event, email="n@example.com", session="n"), "Theirs")
     client.force_login(organizer)  # another organization's case: nothing, not even a title
