@@ -227,7 +227,10 @@ def start_of_today(now=None) -> dt.datetime:
 
 @dataclass(frozen=True)
 class SalesTotals:
-    """Orders, tickets and revenue (per currency, minor units) of a set of orders."""
+    """Orders, tickets and revenue (per currency, minor units) of a set of orders.
+
+    Revenue is what the buyers paid: each order's total plus the exchange differences
+    paid on it since (refunds are not taken off: gross sales)."""
 
     orders: int = 0
     tickets: int = 0
@@ -243,7 +246,7 @@ def sales_totals(orders) -> SalesTotals:
         .annotate(
             orders=Count("pk"),
             tickets=Sum("total_quantity"),
-            revenue=Sum("total_minor"),
+            revenue=Sum(F("total_minor") + F("charged_minor")),
             discounts=Sum("discount_minor"),
         )
         .order_by("currency")

@@ -484,3 +484,17 @@ def test_a_dashboard_refund_of_the_difference_is_recorded_once_on_the_order(even
         (charge.reference, 1500),
         (order.payment_reference, 2500),
     }
+
+
+@pytest.mark.django_db
+def test_the_sales_figures_count_a_paid_difference(event, bought):
+    from commerce.models import Order
+    from commerce.selectors import sales_totals
+
+    order, ticket = bought
+    assert sales_totals(Order.objects.filter(pk=order.pk)).revenue == {"EUR": 2500}
+    charge = ask(ticket, event)
+    assert sales_totals(Order.objects.filter(pk=order.pk)).revenue == {"EUR": 2500}  # not paid
+    pay(charge)
+    totals = sales_totals(Order.objects.filter(pk=order.pk))
+    assert totals.revenue == {"EUR": 5000} and totals.tickets == 1
