@@ -425,6 +425,7 @@ class SupportCaseViewSet(ModelViewSet):
     index_view_class = CaseIndexView
     add_view_class = NewCaseView
     history_view_class = CaseHistoryView
+    copy_view_enabled = False  # a copy would be saved past cases.open_case (no SLA, timeline)
     form_fields = ["customer_email", "customer_name", "subject", "priority"]
     filterset_class = CaseFilterSet
 

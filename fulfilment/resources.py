@@ -80,15 +80,20 @@ def _chunks(values):
         yield values[start : start + LOOKUP_CHUNK]
 
 
+def _is_id(value: str) -> bool:
+    """A page id as typed: ASCII digits only ("²" and "١٢" are digits to Python, not ids)."""
+    return value.isascii() and value.isdigit()
+
+
 def resolve_events(values: set[str]) -> dict:
     """{Event value: PreOrderOffer, or a reason string} for each distinct Event value."""
-    ids = {int(v) for v in values if v.isdigit() and int(v) < 2**63}
+    ids = {int(v) for v in values if _is_id(v) and int(v) < 2**63}
     keys_by_id = {}
     for chunk in _chunks(ids):
         keys_by_id.update(
             EventPage.objects.filter(pk__in=chunk).values_list("pk", "translation_key")
         )
-    slugs = {v for v in values if v and not (v.isdigit() and int(v) in keys_by_id)}
+    slugs = {v for v in values if v and not (_is_id(v) and int(v) in keys_by_id)}
     keys_by_slug: dict[str, set] = {}
     for chunk in _chunks(slugs):
         for slug, key in EventPage.objects.filter(slug__in=chunk).values_list(
@@ -106,7 +111,7 @@ def resolve_events(values: set[str]) -> dict:
         )
     resolved = {}
     for value in values:
-        if value.isdigit() and int(value) in keys_by_id:
+        if _is_id(value) and int(value) in keys_by_id:
             keys = {keys_by_id[int(value)]}
         else:
             keys = keys_by_slug.get(value, set())
@@ -315,10 +320,18 @@ class VariantField(fields.Field):
 
 class PasswordField(fields.Field):
     """Seals the password on the ticket (after Event and Email: they are bound to the
-    ciphertext); exports a mask, never the password."""
+    ciphertext); exports a mask, never the password. A dry run (the preview) only
+    takes its fingerprint, for the duplicate checks: nothing is encrypted until the
+    rows are stored."""
 
     def save(self, instance, row, is_m2m=False, **kwargs):
-        instance.seal_password(self.clean(row, **kwargs))
+        password = self.clean(row, **kwargs)
+        if kwargs.get("dry_run"):
+            instance.fingerprint = TicketCredential.fingerprint_of(
+                instance.event_key, instance.login_email, password
+            )
+        else:
+            instance.seal_password(password)
 
     def export(self, instance, **kwargs):
         return MASK

@@ -69,11 +69,16 @@ class FacetValueSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class PriceFacetValueSerializer(serializers.Serializer):
+    value = serializers.IntegerField(help_text="A price ceiling in minor units.")
+    count = serializers.IntegerField()
+
+
 class FacetsSerializer(serializers.Serializer):
     city = FacetValueSerializer(many=True)
     category = FacetValueSerializer(many=True)
     date = FacetValueSerializer(many=True)
-    price = FacetValueSerializer(
+    price = PriceFacetValueSerializer(
         many=True, help_text="Events with a ticket at or below each ceiling (minor units)."
     )
     available = FacetValueSerializer(many=True, help_text="Events with tickets on sale now.")

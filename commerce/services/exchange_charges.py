@@ -29,6 +29,7 @@ rows are locked.
 
 import logging
 import secrets
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -39,7 +40,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from commerce.audit import EXCHANGE_EXPIRED, EXCHANGE_PAID, EXCHANGE_PAYMENT_REFUNDED
-from commerce.exceptions import CommerceError, PaymentError
+from commerce.exceptions import CommerceError, InsufficientInventory, PaymentError
 from commerce.models import (
     ExchangeCharge,
     ExchangeChargeStatus,
@@ -95,14 +96,26 @@ def request_exchange_payment(*, ticket: Ticket, tier, actor=None) -> ExchangeCha
             expires_at=now + timedelta(hours=settings.EXCHANGE_PAYMENT_HOURS),
             created_by=actor if getattr(actor, "pk", None) else None,
         )
-        # The gateway before the inventory rows (never called while they are locked);
-        # a place that is gone then rolls this back with the (unpaid, unseen) payment.
+        # The gateway before the inventory rows (never called while they are locked).
+        # The key is new for each request: a rolled-back charge's id may come again.
         charge.reference, charge.client_secret = gateway.create_payment(
-            payment=charge, idempotency_key=f"exchange-charge-{charge.pk}"
+            payment=charge, idempotency_key=f"exchange-charge-{uuid.uuid4()}"
         )
         charge.save(update_fields=["reference", "client_secret"])
-        take_sold_place(plan.target, tier, now)
+        try:
+            take_sold_place(plan.target, tier, now)
+        except InsufficientInventory:
+            # No place after all: this rolls back, and nobody may pay what it asked for.
+            _cancel_quietly(gateway, charge.reference)
+            raise
     return charge
+
+
+def _cancel_quietly(gateway, reference: str) -> None:
+    try:
+        gateway.cancel(reference=reference)
+    except PaymentError:
+        logger.warning("unused exchange payment %s not cancelled", reference)
 
 
 def pay_url(charge: ExchangeCharge) -> str:

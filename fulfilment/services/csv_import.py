@@ -53,6 +53,7 @@ from fulfilment.resources import (
     may_upload_anywhere,
     reason_of,
 )
+from fulfilment.services import dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -401,6 +402,7 @@ def store(report: ImportReport, *, user, ip_address=None) -> TicketUpload | None
             transaction.on_commit(
                 lambda: _queue_assignment(event_keys, upload.pk, upload.uploaded_by_id, ip_address)
             )
+            transaction.on_commit(dashboard.forget_figures)  # the uploaded count shows at once
     except ImportFailed as failed:
         # Never log or chain the ImportError itself: its text holds the row, password too.
         if not isinstance(failed.error, IntegrityError | ValidationError):

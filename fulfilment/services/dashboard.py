@@ -5,6 +5,7 @@ admin), or a subquery of the events the user may see (an organizer's), and optio
 one event's key. Nothing here loops over rows in Python beyond the rows it returns.
 """
 
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -240,7 +241,10 @@ def figures(event_keys=None, event_key=None, *, scope: str = "") -> tuple[Overvi
 
 def forget_figures() -> None:
     """After an action taken on the dashboard, every cached view of it counts afresh."""
+    # A missing (never set, or evicted) generation starts from the clock, never from a
+    # number whose cached figures may still be alive.
+    cache.add(GENERATION_KEY, time.time_ns(), None)
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet (or it was evicted): start one
-        cache.set(GENERATION_KEY, 1, None)
+    except ValueError:  # evicted between add and incr
+        cache.add(GENERATION_KEY, time.time_ns(), None)

@@ -119,3 +119,15 @@ def test_the_hold_checkout_and_payment_answers_match_their_documentation(api, ev
     paid = api.post(checkout["confirm_url"], {"card_number": "4242424242424242"}, "json").json()
     assert set(paid) == set(documented.DemoConfirmResultSerializer().fields)
     assert paid["status"] == "succeeded"
+
+
+def test_the_event_lists_price_facet_is_documented_as_the_integers_it_answers(
+    api, published, event
+):
+    listing = response_schema(published, "/api/v1/events/", "get", "200")
+    facets = component(published, listing["properties"]["facets"])
+    price = properties(published, facets, "price")
+    assert price["value"]["type"] == "integer"
+    assert properties(published, facets, "city")["value"]["type"] == "string"
+    answered = api.get("/api/v1/events/").json()["facets"]["price"]
+    assert answered and all(isinstance(row["value"], int) for row in answered)

@@ -144,6 +144,9 @@ class StripeStandIn:
                         "last_payment_error": None,
                     }
                     stand_in.intents[intent_id] = body
+                elif self.path.startswith("/v1/payment_intents/") and self.path.endswith("/cancel"):
+                    body = stand_in.intents[self.path.split("/")[3]]
+                    body["status"] = "canceled"
                 elif self.path.startswith("/v1/payment_intents/"):
                     body = stand_in.intents[self.path.rsplit("/", 1)[-1]]
                     if "amount" in form:

@@ -190,3 +190,34 @@ def test_an_exchange_difference_is_a_stripe_payment_intent_paid_through_the_webh
     charge = ExchangeCharge.objects.get(pk=charge.pk)
     ticket.refresh_from_db()
     assert charge.status == "paid" and ticket.status == TicketStatus.VOID
+
+
+def test_an_exchange_refused_for_want_of_a_place_leaves_no_stripe_payment_open(
+    stripe_api, event, settings
+):
+    from commerce.exceptions import InsufficientInventory
+    from commerce.models import ExchangeCharge, TierInventory
+    from commerce.services.exchange_charges import request_exchange_payment
+    from event_pages.models import TicketTier
+    from tests.commerce.test_ticket_transfer import buy
+
+    settings.PAYMENT_GATEWAY = "demo"
+    order = buy(event, General=1)
+    settings.PAYMENT_GATEWAY = "stripe"
+    vip = TicketTier.objects.create(
+        page=event, name="VIP", price_minor=6000, currency="EUR", sort_order=9, allocation=0
+    )
+    event.save_revision().publish()
+    vip = TicketTier.objects.get(pk=vip.pk)
+    ticket = order.tickets.get()
+
+    with pytest.raises(InsufficientInventory):
+        request_exchange_payment(ticket=ticket, tier=vip)
+    assert not ExchangeCharge.objects.exists()
+    [(first_id, first)] = stripe_api.intents.items()
+    assert first["status"] == "canceled"  # nobody can pay what was never reserved
+
+    TierInventory.objects.filter(tier_key=vip.translation_key).update(allocation=1)
+    charge = request_exchange_payment(ticket=ticket, tier=vip)
+    assert charge.reference != first_id
+    assert stripe_api.intents[charge.reference]["status"] == "requires_payment_method"

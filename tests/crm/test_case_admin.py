@@ -363,6 +363,12 @@ def test_cases_are_never_edited_by_a_generic_form_nor_deleted(client, agent):
     case.refresh_from_db()
     assert case.subject == "Keep me"
     assert SupportCase.objects.filter(pk=case.pk).exists()
+    # Nor copied: a copy would be a case made past open_case (no SLA, no timeline).
+    copy = f"/admin/crm/cases/copy/{case.pk}/"
+    fields = {"customer_email": "x@example.com", "subject": "Copy", "priority": "normal"}
+    assert client.post(copy, fields).status_code == 404
+    assert not SupportCase.objects.filter(subject="Copy").exists()
+    assert client.get(f"/admin/crm/cases/usage/{case.pk}/").status_code in (302, 403)
 
 
 def test_the_lists_live_search_results_keep_to_the_organizers_own_cases(

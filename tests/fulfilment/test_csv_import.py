@@ -318,3 +318,13 @@ def test_passwords_never_appear_in_the_report_repr_or_logs(staff, caplog):
     for text in texts:
         for password in [*PASSWORDS_IN_FIXTURES, "pw-g2", "pw-g11", "xxxxxxxx"]:
             assert password not in text
+
+
+def test_an_event_written_in_other_digits_is_a_row_error_not_a_crash(staff):
+    rows = "²,Entry 21:00,a@tickets.example,pw-a\n١٢,,b@tickets.example,pw-b\n"
+    report = check((HEADER + rows).encode(), staff)
+    assert report.valid == 0
+    assert reasons(report) == {
+        2: "Event “²”: no event has this id or slug.",
+        3: "Event “١٢”: no event has this id or slug.",
+    }

@@ -176,3 +176,20 @@ def test_two_commits_of_the_same_tickets_at_once_store_them_once(staff):
     assert len(stored) == 1 and len(refused) == 1
     assert refused[0].startswith("Nothing was stored: some of these tickets were stored")
     assert TicketCredential.objects.count() == 3 and TicketUpload.objects.count() == 1
+
+
+def test_the_preview_encrypts_nothing_and_still_finds_duplicates(staff, monkeypatch):
+    from fulfilment import crypto
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a preview encrypted a password")
+
+    monkeypatch.setattr(crypto, "encrypt", refuse)
+    rows = dataset(
+        ["summer-night", "Entry 21:00", "a@tickets.example", "pw-a"],
+        ["summer-night", "Entry 21:00", "A@tickets.example", "pw-a"],
+    )
+    result = TicketCredentialResource().import_data(rows, dry_run=True, user=staff)
+    assert result.totals["new"] == 1 and result.totals["invalid"] == 1
+    (duplicate,) = result.invalid_rows
+    assert "Duplicate of row 2" in str(duplicate.non_field_specific_errors)

@@ -255,3 +255,20 @@ def test_an_organizers_figures_are_cached_for_their_organization_alone(
     client.force_login(organizer)
     client.post(URL, {"action": "mark_used", "everything_filtered": "1"})
     assert cards(client.get(URL)).pre_orders == 7  # an action refreshes the figures
+
+
+def test_an_uploaded_file_shows_in_the_cached_figures_at_once(
+    client, night, settings, django_capture_on_commit_callbacks
+):
+    from fulfilment.services import csv_import
+
+    settings.FULFILMENT_DASHBOARD_CACHE_SECONDS = 60
+    user = staff()
+    client.force_login(user)
+    assert cards(client.get(URL)).tickets == 2
+    variant = night.variants.get(name="Late entry").name
+    data = f"Event,Variant,Email,Password\n{night.event_id},{variant},new@promoter.example,pw\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        report, upload = csv_import.commit(data.encode(), user=user, filename="late.csv")
+    assert upload is not None and report.valid == 1
+    assert cards(client.get(URL)).tickets == 3
